@@ -58,6 +58,8 @@ export class Simulation {
   private readonly pendingProposals = new Set<string>();
   private readonly stats: SimStats = { time: 0, committed: 0, leaders: 0, crashes: 0, partitions: 0, confChanges: 0, transfers: 0, snapshotsSent: 0, readsServed: 0, proposalsApplied: 0 };
   private readonly nodeOpts: SimNodeOptions;
+  /** Per-seed fault rates (per time unit), so that some runs are calm and some are storms. */
+  private readonly rates: { crash: number; restart: number; partition: number; heal: number; leaderBias: number };
 
   constructor(readonly opts: SimOptions) {
     this.rand = new SeededRand(opts.seed);
@@ -72,6 +74,15 @@ export class Simulation {
       snapshotEvery: 5 + this.rand.intn(40),
       keepEntries: this.rand.intn(6),
     };
+    const crash = this.rand.pick([0.0005, 0.002, 0.005, 0.01]);
+    this.rates = {
+      crash,
+      restart: crash * this.rand.pick([1, 3, 6]),
+      partition: this.rand.pick([0.001, 0.003, 0.01]),
+      heal: this.rand.pick([0.002, 0.004, 0.01]),
+      // Crashing the leader is what exposes commit and election bugs; aim at it often.
+      leaderBias: this.rand.pick([0, 0.5, 0.9]),
+    };
     const voters = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     for (const id of voters) {
       const n = this.newNode(id);
@@ -81,7 +92,7 @@ export class Simulation {
       n.start();
     }
     this.appliedHash.set(1, 'boot');
-    this.trace(`sim seed=${opts.seed} nodes=${opts.nodes} ${JSON.stringify(this.nodeOpts)}`);
+    this.trace(`sim seed=${opts.seed} nodes=${opts.nodes} ${JSON.stringify(this.nodeOpts)} rates ${JSON.stringify(this.rates)}`);
   }
 
   private trace(line: string): void {
@@ -277,21 +288,22 @@ export class Simulation {
   private maybeInjectFault(): void {
     const r = this.rand;
     const all = [...this.nodes.values()].filter((n) => !n.removed);
-    if (r.chance(0.002)) {
+    if (r.chance(this.rates.crash)) {
       const live = all.filter((n) => n.up);
+      const leader = this.currentLeader();
       if (live.length > 0) {
-        const victim = r.pick(live);
+        const victim = leader && r.chance(this.rates.leaderBias) ? leader : r.pick(live);
         this.stats.crashes++;
         this.trace(`crash ${victim.id}`);
         victim.crash();
       }
     }
-    if (r.chance(0.006)) {
+    if (r.chance(this.rates.restart)) {
       const down = all.filter((n) => !n.up);
       if (down.length > 0) this.restart(r.pick(down));
     }
-    if (r.chance(0.003)) this.partition(all.map((n) => n.id));
-    if (r.chance(0.004)) {
+    if (r.chance(this.rates.partition)) this.partition(all.map((n) => n.id));
+    if (r.chance(this.rates.heal)) {
       this.net.healAll();
       this.trace('heal partitions');
     }
@@ -313,8 +325,12 @@ export class Simulation {
     this.stats.partitions++;
     this.net.healAll();
     const r = this.rand;
-    const shape = r.intn(3);
-    if (shape === 0) {
+    const shape = r.intn(4);
+    const leader = this.currentLeader();
+    if (shape === 3 && leader) {
+      // The leader alone, cut off with whatever it appends next: the raw material of Figure 8 in the paper.
+      for (const o of ids) if (o !== leader.id) (this.net.cut(leader.id, o), this.net.cut(o, leader.id));
+    } else if (shape === 0) {
       // Two sides, cut both ways.
       const side = new Set(ids.filter(() => r.chance(0.5)));
       for (const a of ids) for (const b of ids) if (side.has(a) !== side.has(b)) this.net.cut(a, b);
@@ -367,7 +383,9 @@ export class Simulation {
     const live = this.liveNodes();
     if (live.length === 0) return;
     if (this.rand.chance(faults ? 0.08 : 0.02)) {
-      const n = this.rand.pick(live);
+      // Most proposals go to a leader (possibly a deposed one), the rest through followers.
+      const leader = this.currentLeader();
+      const n = leader && this.rand.chance(0.6) ? leader : this.rand.pick(live);
       const data = `p${this.opts.seed}-${++this.proposalSeq}`;
       try {
         n.node!.propose(new TextEncoder().encode(data));
