@@ -22,26 +22,34 @@ export function unary<Req, Res>(
   });
 }
 
+export class StreamEndedError extends Error {
+  constructor() {
+    super('stream ended');
+  }
+}
+
 /** Buffers a stream's messages so a test can await them one at a time, in order. */
 export class StreamReader<T> {
   private readonly buffered: T[] = [];
   private readonly waiting: { resolve: (message: T) => void; reject: (error: Error) => void }[] = [];
   private failure: Error | null = null;
 
-  constructor(stream: NodeJS.EventEmitter) {
+  // `any`: the request side of a duplex stream does not matter for reading.
+  constructor(stream: grpc.ClientReadableStream<T> | grpc.ClientDuplexStream<any, T>) {
     stream.on('data', (message: T) => {
       const waiter = this.waiting.shift();
       if (waiter) waiter.resolve(message);
       else this.buffered.push(message);
     });
     const fail = (error: Error): void => {
-      this.failure = error;
-      for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+      this.failure ??= error;
+      for (const waiter of this.waiting.splice(0)) waiter.reject(this.failure);
     };
     stream.on('error', fail);
-    stream.on('end', () => fail(new Error('stream ended')));
+    stream.on('end', () => fail(new StreamEndedError()));
   }
 
+  /** The next message; rejects with the stream's error, a StreamEndedError, or after timeoutMs. */
   next(timeoutMs = 5_000): Promise<T> {
     const message = this.buffered.shift();
     if (message !== undefined) return Promise.resolve(message);
@@ -71,6 +79,20 @@ export class StreamReader<T> {
     const deadline = Date.now() + timeoutMs;
     while (!done(received)) received.push(await this.next(Math.max(1, deadline - Date.now())));
     return received;
+  }
+
+  /** Reads everything up to the stream's normal end. */
+  async drain(timeoutMs = 5_000): Promise<T[]> {
+    const received: T[] = [];
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        received.push(await this.next(Math.max(1, deadline - Date.now())));
+      } catch (error) {
+        if (error instanceof StreamEndedError) return received;
+        throw error;
+      }
+    }
   }
 }
 

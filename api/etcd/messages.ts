@@ -3,8 +3,9 @@
 // - int64 / uint64 as bigint, so revisions, lease ids and member ids never lose precision;
 // - bytes as Buffer; enums as their names (string unions read better in logs than numbers);
 // - every scalar and repeated field present, holding its proto3 default when it was not on the wire;
-// - a singular message field is `T | null` when etcd may leave it out, and plain `T` where etcd always sets it
-//   (every response `header`, an event's `kv`), so callers are not made to null-check what never is null;
+// - a singular message field is `T | null` where etcd may leave it out and plain `T` where etcd 3.4 always sets
+//   it (an event's `kv`, most responses' `header`), so callers need not null-check what is never null; as seen
+//   on the wire, 3.4 sends no header with Defragment, MoveLeader, Snapshot and Alarm responses;
 // - a oneof member is present only when set, and the oneof's own name says which member that is.
 // What a caller sends is `Init<T>` (below): everything optional, int64 as bigint | number | string.
 
@@ -34,6 +35,11 @@ export interface ResponseHeader {
 /** Every response that carries nothing but its header (CompactionResponse, LeaseRevokeResponse, ...). */
 export interface HeaderResponse {
   header: ResponseHeader;
+}
+
+/** Defragment and MoveLeader answer with an empty message in etcd 3.4: the header field exists but is unset. */
+export interface UnsetHeaderResponse {
+  header: ResponseHeader | null;
 }
 
 // ---- mvccpb ----
@@ -311,7 +317,7 @@ export interface AlarmMember {
 }
 
 export interface AlarmResponse {
-  header: ResponseHeader;
+  header: ResponseHeader | null;
   alarms: AlarmMember[];
 }
 
@@ -344,7 +350,7 @@ export interface HashKVResponse {
 }
 
 export interface SnapshotResponse {
-  header: ResponseHeader;
+  header: ResponseHeader | null;
   remaining_bytes: bigint;
   blob: Buffer;
 }
@@ -353,8 +359,8 @@ export interface MoveLeaderRequest {
   targetID: bigint;
 }
 
-export type DefragmentResponse = HeaderResponse;
-export type MoveLeaderResponse = HeaderResponse;
+export type DefragmentResponse = UnsetHeaderResponse;
+export type MoveLeaderResponse = UnsetHeaderResponse;
 
 // ---- Auth ----
 
