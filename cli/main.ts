@@ -27,10 +27,11 @@ program
   .option('--seed <s>', 'replay exactly one seed and print its trace', (v) => parseIntArg('--seed', v))
   .option('--nodes <n>', 'cluster size (3 or 5)', (v) => parseIntArg('--nodes', v), 3)
   .option('--steps <n>', 'fault-phase steps per run', (v) => parseIntArg('--steps', v))
-  .option('--trace', 'print the trace of every run, not only failing ones')
+  .option('--jobs <n>', 'worker threads to split the seeds over', (v) => parseIntArg('--jobs', v), 1)
+  .option('--trace', 'print a result line for every seed')
   .action(async (opts) => {
     const { runSimCommand } = await import('../store/raftsim/cli.js');
-    process.exitCode = runSimCommand(opts);
+    process.exitCode = await runSimCommand(opts);
   });
 
 program

@@ -3,7 +3,7 @@
 import { SeededRand } from './rand.js';
 import { RawNode } from './rawnode.js';
 import { MemoryStorage } from './storage.js';
-import type { Message, NodeId, ReadState } from './types.js';
+import type { Message, NodeId, ReadState, Ready } from './types.js';
 
 export interface TestNodeOptions {
   preVote?: boolean;
@@ -91,10 +91,19 @@ export class TestNetwork {
   /** Process every node's Ready: persist, queue messages, apply. */
   flushReadies(): boolean {
     let any = false;
-    for (const n of this.nodes.values()) {
+    for (const id of this.nodes.keys()) any = this.flushReadiesOf(id) || any;
+    return any;
+  }
+
+  /** Process one node's Readies until it has none; `seen` is shown each Ready first. */
+  flushReadiesOf(id: NodeId, seen?: (rd: Ready) => void): boolean {
+    const n = this.get(id);
+    let any = false;
+    {
       while (n.node.hasReady()) {
         any = true;
         const rd = n.node.ready();
+        seen?.(rd);
         if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
         n.storage.append(rd.entries);
         if (rd.hardState) n.storage.setHardState(rd.hardState);

@@ -1,5 +1,6 @@
-// `yawl sim` / `npm run sim`: many seeds, or one seed replayed with its whole trace.
-import { runBatch, traceSeed } from './runner.js';
+// `yawl sim` / `npm run sim`: many seeds (optionally over worker threads), or one seed replayed with its trace.
+import { Worker } from 'node:worker_threads';
+import { addStats, emptyStats, runBatch, traceSeed, type BatchOptions, type BatchResult } from './runner.js';
 
 export interface SimCommandOptions {
   seeds: number;
@@ -7,10 +8,32 @@ export interface SimCommandOptions {
   seed?: number;
   nodes: number;
   steps?: number;
+  jobs?: number;
   trace?: boolean;
 }
 
-export function runSimCommand(o: SimCommandOptions): number {
+function runInWorkers(b: BatchOptions, jobs: number): Promise<BatchResult> {
+  const workers = Array.from({ length: jobs }, (_, i) => {
+    const w = new Worker(new URL('./worker.js', import.meta.url), { workerData: { ...b, start: b.start + i, seeds: b.seeds - i, stride: jobs } });
+    return new Promise<BatchResult>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    }).finally(() => void w.terminate());
+  });
+  return Promise.all(workers).then((results) => {
+    const totals = emptyStats();
+    let runs = 0;
+    let failure: BatchResult['failure'];
+    for (const r of results) {
+      runs += r.runs;
+      addStats(totals, r.totals);
+      if (r.failure && (!failure || r.failure.seed < failure.seed)) failure = r.failure;
+    }
+    return { runs, totals, failure };
+  });
+}
+
+export async function runSimCommand(o: SimCommandOptions): Promise<number> {
   if (o.nodes < 1 || o.nodes > 9) {
     console.error(`--nodes must be between 1 and 9, got ${o.nodes}`);
     return 2;
@@ -22,9 +45,14 @@ export function runSimCommand(o: SimCommandOptions): number {
     return result.ok ? 0 : 1;
   }
   const t0 = process.hrtime.bigint();
-  const batch = runBatch({ start: o.start, seeds: o.seeds, nodes: o.nodes, faultSteps: o.steps }, (r) => {
-    if (o.trace) console.log(`seed ${r.seed}: ${r.ok ? 'ok' : 'VIOLATION'} ${JSON.stringify(r.stats)}`);
-  });
+  const opts: BatchOptions = { start: o.start, seeds: o.seeds, nodes: o.nodes, faultSteps: o.steps };
+  const jobs = Math.max(1, o.jobs ?? 1);
+  const batch =
+    jobs > 1
+      ? await runInWorkers(opts, jobs)
+      : runBatch(opts, (r) => {
+          if (o.trace) console.log(`seed ${r.seed}: ${r.ok ? 'ok' : 'VIOLATION'} ${JSON.stringify(r.stats)}`);
+        });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (batch.failure) {
     const f = batch.failure;
@@ -33,12 +61,11 @@ export function runSimCommand(o: SimCommandOptions): number {
     console.log(`--- trace of seed ${f.seed} (last ${tail.length} of ${lines.length} lines; replay all with: npm run sim -- --seed ${f.seed}${o.nodes !== 3 ? ` --nodes ${o.nodes}` : ''}) ---`);
     for (const l of tail) console.log(l);
     console.log(`seed ${f.seed}: VIOLATION ${f.violation!.property}: ${f.violation!.detail}`);
-    console.log(`${batch.runs - 1} seeds passed before it`);
     return 1;
   }
   const t = batch.totals;
   console.log(
-    `${batch.runs} seeds (${o.start}..${o.start + batch.runs - 1}, ${o.nodes} nodes) passed in ${secs.toFixed(1)} s: ${(batch.runs / secs).toFixed(1)} seeds/s; ` +
+    `${batch.runs} seeds (${o.start}..${o.start + o.seeds - 1}, ${o.nodes} nodes, ${jobs} job${jobs > 1 ? 's' : ''}) passed in ${secs.toFixed(1)} s: ${(batch.runs / secs).toFixed(1)} seeds/s; ` +
       `leaders ${t.leaders}, crashes ${t.crashes}, partitions ${t.partitions}, conf changes ${t.confChanges}, transfers ${t.transfers}, snapshots sent ${t.snapshotsSent}, reads served ${t.readsServed}, proposals applied ${t.proposalsApplied}`,
   );
   return 0;

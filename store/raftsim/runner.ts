@@ -6,6 +6,8 @@ export interface BatchOptions {
   seeds: number;
   nodes: number;
   faultSteps?: number;
+  /** Run every stride-th seed from start (workers split a range this way). */
+  stride?: number;
 }
 
 export interface BatchResult {
@@ -21,13 +23,21 @@ export function runSeed(seed: number, nodes: number, faultSteps?: number, trace?
   return new Simulation(opts).run();
 }
 
+export function emptyStats(): SimStats {
+  return { time: 0, committed: 0, leaders: 0, crashes: 0, partitions: 0, confChanges: 0, transfers: 0, snapshotsSent: 0, readsServed: 0, proposalsApplied: 0 };
+}
+
+export function addStats(into: SimStats, s: SimStats): void {
+  for (const k of Object.keys(into) as (keyof SimStats)[]) into[k] += s[k];
+}
+
 export function runBatch(b: BatchOptions, onResult?: (r: SimResult) => void): BatchResult {
-  const totals: SimStats = { time: 0, committed: 0, leaders: 0, crashes: 0, partitions: 0, confChanges: 0, transfers: 0, snapshotsSent: 0, readsServed: 0, proposalsApplied: 0 };
+  const totals = emptyStats();
   let runs = 0;
-  for (let seed = b.start; seed < b.start + b.seeds; seed++) {
+  for (let seed = b.start; seed < b.start + b.seeds; seed += b.stride ?? 1) {
     const r = runSeed(seed, b.nodes, b.faultSteps);
     runs++;
-    for (const k of Object.keys(totals) as (keyof SimStats)[]) totals[k] += r.stats[k];
+    addStats(totals, r.stats);
     onResult?.(r);
     if (!r.ok) return { runs, failure: r, totals };
   }
