@@ -113,28 +113,14 @@ export class KeyIndex {
   compact(atRev: number, available: RevisionSet): void {
     invariant(!this.isEmpty(), 'compact of an empty key index');
     const { generationIndex, revisionIndex } = this.findCompactionPoint(atRev, available);
-    let firstKept = generationIndex;
     const generation = this.generations[generationIndex]!;
-    if (generation.revisions.length > 0) {
-      if (revisionIndex > 0) generation.revisions = generation.revisions.slice(revisionIndex);
-      // Only a closed generation's tombstone can be left alone here; nobody needs it.
-      if (generation.revisions.length === 1 && generationIndex !== this.generations.length - 1) {
-        available.delete(generation.revisions[0]!);
-        firstKept++;
-      }
-    }
-    this.generations = this.generations.slice(firstKept);
+    if (revisionIndex > 0) generation.revisions = generation.revisions.slice(revisionIndex);
+    this.generations = this.generations.slice(generationIndex);
   }
 
   /** Adds to `available` what compact(atRev) would keep, without changing anything (for HashKV). */
   keep(atRev: number, available: RevisionSet): void {
-    if (this.isEmpty()) return;
-    const { generationIndex, revisionIndex } = this.findCompactionPoint(atRev, available);
-    const generation = this.generations[generationIndex]!;
-    const isClosed = generationIndex !== this.generations.length - 1;
-    if (isClosed && revisionIndex === generation.revisions.length - 1) {
-      available.delete(generation.revisions[revisionIndex]!);
-    }
+    if (!this.isEmpty()) this.findCompactionPoint(atRev, available);
   }
 
   /** True when no revision is left: nothing was ever written, or compaction removed everything. */
@@ -173,7 +159,8 @@ export class KeyIndex {
   /**
    * The generation a reader at `atRev` lives in (the first one whose tombstone is above `atRev`, else the open
    * one) and the index in it of the latest revision at or below `atRev` (-1 if none), which goes into
-   * `available`.
+   * `available`. That revision is never a tombstone, because the tombstone of the generation found is above
+   * `atRev`; so, unlike etcd's keyIndex, no step has to take a lone tombstone back out of `available`.
    */
   private findCompactionPoint(atRev: number, available: RevisionSet): { generationIndex: number; revisionIndex: number } {
     let generationIndex = 0;

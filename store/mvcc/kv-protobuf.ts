@@ -3,8 +3,9 @@ import type { KeyValue } from './key-value.js';
 /*
  * mvccpb.KeyValue in protobuf wire format: the bytes etcd stores under each revision and feeds to HashKV.
  * Encoding exactly as etcd's gogoproto does (fields in number order, zero values omitted) makes our HashKV
- * equal to etcd's for the same history, which the differential tests rely on. Only this one message is
- * needed here, so a few lines replace a protobuf runtime on the storage path.
+ * equal to etcd's for the same history. Only this one message is needed here, so a few lines keep the storage
+ * path free of a protobuf runtime and of api/etcd's .proto loading (file reads at import); kv-protobuf.test.ts
+ * checks the bytes against api/etcd's codec, which stays the one definition of the format.
  */
 
 const FIELD_KEY = 1;
