@@ -3,6 +3,7 @@
 // loaded only when run, so `yawl --help` stays fast and a component's dependencies never load for another.
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { normaliseEtcdArgs, storeCommand } from './store-command.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -34,6 +35,8 @@ program
     process.exitCode = await runSimCommand(opts);
   });
 
+program.addCommand(storeCommand());
+
 program
   .command('up')
   .description('start a whole local cluster on embedded defaults')
@@ -51,4 +54,4 @@ function parseIntArg(flag: string, v: string): number {
   return n;
 }
 
-await program.parseAsync(process.argv);
+await program.parseAsync(normaliseEtcdArgs(process.argv));

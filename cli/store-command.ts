@@ -1,0 +1,84 @@
+// `yawl store`: one store member, started with etcd's own flags (or ETCD_* environment variables), so that a
+// command line that starts an etcd member starts a yawl member when `etcd` is replaced by `yawl store`.
+import { Command, Option } from 'commander';
+import { pino } from 'pino';
+import { ETCD_DEFAULTS, validateStoreConfig, type RawStoreFlags } from '../store/server/config.js';
+import { hexId } from '../store/server/ids.js';
+
+/** Flags etcd has and yawl accepts, by their etcd names, with the camelCase key commander gives them. */
+const FLAGS: [flag: string, key: keyof RawStoreFlags, help: string][] = [
+  ['name', 'name', 'human-readable name for this member'],
+  ['data-dir', 'dataDir', 'path to the data directory (default: ${name}.etcd)'],
+  ['listen-client-urls', 'listenClientUrls', 'URLs to listen on for client traffic'],
+  ['advertise-client-urls', 'advertiseClientUrls', "this member's client URLs to advertise to the cluster"],
+  ['listen-peer-urls', 'listenPeerUrls', 'URLs to listen on for peer traffic'],
+  ['initial-advertise-peer-urls', 'initialAdvertisePeerUrls', "this member's peer URLs to advertise to the cluster"],
+  ['initial-cluster', 'initialCluster', 'initial cluster configuration for bootstrapping (name=peerURL,...)'],
+  ['initial-cluster-state', 'initialClusterState', 'initial cluster state ("new" or "existing")'],
+  ['initial-cluster-token', 'initialClusterToken', 'initial cluster token, mixed into member and cluster IDs'],
+  ['heartbeat-interval', 'heartbeatInterval', 'time (in milliseconds) of a heartbeat interval'],
+  ['election-timeout', 'electionTimeout', 'time (in milliseconds) for an election to timeout'],
+  ['snapshot-count', 'snapshotCount', 'number of committed transactions to trigger a snapshot to disk'],
+  ['max-request-bytes', 'maxRequestBytes', 'maximum client request size in bytes the server will accept'],
+  ['max-txn-ops', 'maxTxnOps', 'maximum number of operations permitted in a transaction'],
+  ['quota-backend-bytes', 'quotaBackendBytes', 'raise alarms when backend size exceeds the given quota (0 defaults to low space quota)'],
+  ['log-level', 'logLevel', 'configures log level: debug, info, warn, error, panic, or fatal'],
+];
+
+/** etcd flags that change nothing here, accepted so that existing command lines keep working. */
+const IGNORED_FLAGS = ['logger', 'log-outputs', 'enable-v2', 'enable-pprof', 'pre-vote', 'strict-reconfig-check', 'auto-compaction-mode', 'auto-compaction-retention', 'experimental-initial-corrupt-check', 'metrics'];
+
+function envName(flag: string): string {
+  return `ETCD_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** Go's flag package accepts -name as well as --name; so does this command. */
+export function normaliseEtcdArgs(argv: string[]): string[] {
+  const known = new Set([...FLAGS.map(([f]) => f), ...IGNORED_FLAGS]);
+  return argv.map((a) => {
+    const m = /^-([a-z][a-z0-9-]*)(=.*)?$/.exec(a);
+    return m && known.has(m[1]!) ? `-${a}` : a;
+  });
+}
+
+export function storeCommand(): Command {
+  const cmd = new Command('store').description('run one etcd-compatible store member (takes etcd\'s flags and ETCD_* variables)');
+  for (const [flag, key, help] of FLAGS) {
+    const opt = new Option(`--${flag} <value>`, help).env(envName(flag));
+    const def = ETCD_DEFAULTS[key];
+    if (def !== undefined) opt.default(def);
+    cmd.addOption(opt);
+  }
+  for (const flag of IGNORED_FLAGS) cmd.addOption(new Option(`--${flag} [value]`).env(envName(flag)).hideHelp());
+  cmd.action(async (opts: RawStoreFlags & Record<string, unknown>) => {
+    const cfg = validateStoreConfig(opts);
+    const logger = pino({ level: cfg.logLevel === 'panic' ? 'fatal' : cfg.logLevel, base: { member: cfg.name } });
+    for (const flag of IGNORED_FLAGS) {
+      const key = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+      if (opts[key] !== undefined) logger.warn({ flag }, 'flag accepted for etcd compatibility and ignored');
+    }
+    // Loaded here so that other subcommands never load the store.
+    const { Member } = await import('../store/server/member.js');
+    const { ClientServer } = await import('../store/grpc/client-server.js');
+    const { publishAttributes } = await import('../store/server/publish.js');
+    const member = await Member.start(cfg, logger);
+    const server = new ClientServer(member, logger);
+    await server.listen(cfg.listenClientUrls);
+    logger.info({ id: hexId(member.id), cluster: hexId(member.clusterId), clientUrls: cfg.advertiseClientUrls }, 'ready to serve client requests');
+    const stopPublishing = publishAttributes(member, cfg, logger);
+    let stopping = false;
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'stopping');
+      stopPublishing();
+      await server.stop();
+      await member.stop();
+      logger.info('stopped');
+      process.exit(0);
+    };
+    process.on('SIGINT', () => void shutdown('SIGINT'));
+    process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  });
+  return cmd;
+}

@@ -1,0 +1,21 @@
+// Turns a failure into the gRPC status a client of etcd would get: EtcdErrors carry their own code and message;
+// anything else is a bug and reaches the client as Unknown (and the log).
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { EtcdError } from '../server/errors.js';
+
+export function toServiceError(e: unknown, logger: Logger, method: string): Partial<grpc.StatusObject> {
+  if (e instanceof EtcdError) return { code: e.code, details: e.message };
+  logger.error({ err: e, method }, 'request failed unexpectedly');
+  return { code: grpc.status.UNKNOWN, details: (e as Error)?.message ?? String(e) };
+}
+
+/** Wrap an async unary handler: resolve → callback(null, response); reject → status error. */
+export function unaryHandler<Req, Res>(logger: Logger, method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    fn(call.request, call).then(
+      (res) => callback(null, res),
+      (e) => callback(toServiceError(e, logger, method) as grpc.ServiceError),
+    );
+  };
+}
