@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { normaliseEtcdArgs, storeCommand } from './store-command.js';
+import { upCommand } from './up-command.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -37,16 +38,7 @@ program
 
 program.addCommand(storeCommand());
 
-program
-  .command('up')
-  .description('start a whole local cluster on embedded defaults')
-  .action(() => {
-    console.error(
-      'yawl up: not built yet. The local cluster (store members, apiserver, controllers, agents) arrives with later\n' +
-        'issues; what works today is the Raft core and its simulator: `npm run sim -- --seeds 1000`. See README.md.',
-    );
-    process.exitCode = 2;
-  });
+program.addCommand(upCommand());
 
 function parseIntArg(flag: string, v: string): number {
   const n = Number(v);

@@ -1,0 +1,130 @@
+// `yawl up`: a whole local cluster on one machine with embedded defaults. Today that is the store: three
+// members on 127.0.0.1 with the ports of etcd's own Procfile, data under .yawl/. The control plane joins here
+// as it is built.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import { Command } from 'commander';
+import { MaintenanceClient } from '../api/etcd/services.js';
+
+interface LocalMember {
+  name: string;
+  client: number;
+  peer: number;
+}
+
+export const LOCAL_MEMBERS: LocalMember[] = [
+  { name: 'infra1', client: 2379, peer: 12380 },
+  { name: 'infra2', client: 22379, peer: 22380 },
+  { name: 'infra3', client: 32379, peer: 32380 },
+];
+
+const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
+
+function memberArgs(m: LocalMember, dataRoot: string): string[] {
+  const cluster = LOCAL_MEMBERS.map((x) => `${x.name}=http://127.0.0.1:${x.peer}`).join(',');
+  return [
+    CLI,
+    'store',
+    `--name=${m.name}`,
+    `--data-dir=${join(dataRoot, m.name)}`,
+    `--listen-client-urls=http://127.0.0.1:${m.client}`,
+    `--advertise-client-urls=http://127.0.0.1:${m.client}`,
+    `--listen-peer-urls=http://127.0.0.1:${m.peer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${m.peer}`,
+    `--initial-cluster=${cluster}`,
+    '--initial-cluster-token=yawl-local',
+    '--initial-cluster-state=new',
+  ];
+}
+
+/** Resolves once every member answers Status and one of them reports a leader. */
+async function waitHealthy(deadlineMs: number): Promise<void> {
+  const clients = LOCAL_MEMBERS.map((m) => new MaintenanceClient(`127.0.0.1:${m.client}`, grpc.credentials.createInsecure()));
+  try {
+    while (Date.now() < deadlineMs) {
+      const leaders = await Promise.all(
+        clients.map(
+          (c) =>
+            new Promise<bigint | undefined>((res) => {
+              c.Status({}, { deadline: Date.now() + 1000 }, (err, r) => res(err ? undefined : r!.leader));
+            }),
+        ),
+      );
+      if (leaders.every((l) => l !== undefined && l !== 0n)) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error('the store did not become healthy in time; see the member logs under .yawl/logs/');
+  } finally {
+    for (const c of clients) c.close();
+  }
+}
+
+export function upCommand(): Command {
+  return new Command('up')
+    .description('start a whole local cluster on embedded defaults (today: a 3-member store), data under .yawl/')
+    .option('--store-only', 'start only the store members')
+    .option('--dir <path>', 'where runtime data lives', '.yawl')
+    .action(async (opts: { storeOnly?: boolean; dir: string }) => {
+      const root = resolve(opts.dir);
+      const dataRoot = join(root, 'store');
+      const logRoot = join(root, 'logs');
+      await mkdir(dataRoot, { recursive: true });
+      await mkdir(logRoot, { recursive: true });
+      const children: ChildProcess[] = [];
+      let stopping = false;
+      const stopAll = async (code: number) => {
+        if (stopping) return;
+        stopping = true;
+        console.log('stopping the store members...');
+        await Promise.all(
+          children.map(
+            (c) =>
+              new Promise<void>((res) => {
+                if (c.exitCode !== null || c.signalCode !== null) return res();
+                const kill = setTimeout(() => c.kill('SIGKILL'), 10_000);
+                c.once('exit', () => {
+                  clearTimeout(kill);
+                  res();
+                });
+                c.kill('SIGTERM');
+              }),
+          ),
+        );
+        console.log('stopped.');
+        process.exit(code);
+      };
+      process.on('SIGINT', () => void stopAll(0));
+      process.on('SIGTERM', () => void stopAll(0));
+      for (const m of LOCAL_MEMBERS) {
+        const log = createWriteStream(join(logRoot, `${m.name}.log`), { flags: 'a' });
+        const child = spawn(process.execPath, memberArgs(m, dataRoot), { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout!.pipe(log);
+        child.stderr!.pipe(log);
+        child.once('exit', (code, signal) => {
+          if (!stopping) {
+            console.error(`member ${m.name} exited (${signal ?? `status ${code}`}); its log: ${join(logRoot, `${m.name}.log`)}`);
+            void stopAll(1);
+          }
+        });
+        children.push(child);
+      }
+      try {
+        await waitHealthy(Date.now() + 30_000);
+      } catch (e) {
+        console.error((e as Error).message);
+        await stopAll(1);
+        return;
+      }
+      const endpoints = LOCAL_MEMBERS.map((m) => `127.0.0.1:${m.client}`).join(',');
+      await writeFile(join(root, 'endpoints'), endpoints + '\n');
+      console.log(`yawl store is up: 3 members, data under ${dataRoot}, logs under ${logRoot}`);
+      console.log(`endpoints: ${endpoints}  (also in ${join(root, 'endpoints')})`);
+      console.log(`try: etcdctl --endpoints=${endpoints} put hello world`);
+      if (!opts.storeOnly) console.log('the control plane (apiserver, controllers, scheduler, agents) is not built yet: only the store runs.');
+      console.log('Ctrl-C stops the members cleanly; run again and they find their data.');
+    });
+}
