@@ -5,19 +5,20 @@ import type * as pb from '../../api/etcd/messages.js';
 import type { ClusterMethods, ServiceImplementation } from '../../api/etcd/services.js';
 import { EtcdError } from '../server/errors.js';
 import type { Member } from '../server/member.js';
-import { unaryHandler } from './call-errors.js';
+import { makeUnary } from './call-errors.js';
 
 export function clusterService(member: Member, logger: Logger): ServiceImplementation<ClusterMethods> {
+  const unary = makeUnary(logger, () => member.leader !== 0);
   const members = (): pb.Member[] =>
     member
       .members()
       .map((m) => ({ ID: BigInt(m.id), name: m.name, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs], isLearner: m.isLearner }))
       .sort((a, b) => (a.ID < b.ID ? -1 : a.ID > b.ID ? 1 : 0));
-  const notYet = (what: string) => unaryHandler<unknown, never>(logger, what, async () => {
+  const notYet = (what: string) => unary<unknown, never>(what, async () => {
     throw EtcdError.notImplemented(what);
   });
   return {
-    MemberList: unaryHandler(logger, 'MemberList', async () => {
+    MemberList: unary('MemberList', async () => {
       await member.linearizableBarrier();
       // etcd 3.4 reports revision 0 in MemberList's header.
       return { header: member.header(0), members: members() };

@@ -2,27 +2,28 @@
 import type { Logger } from 'pino';
 import type { KVMethods, ServiceImplementation } from '../../api/etcd/services.js';
 import type { Member } from '../server/member.js';
-import { unaryHandler } from './call-errors.js';
+import { makeUnary } from './call-errors.js';
 
 export function kvService(member: Member, logger: Logger): ServiceImplementation<KVMethods> {
+  const unary = makeUnary(logger, () => member.leader !== 0);
   return {
-    Range: unaryHandler(logger, 'Range', async (req) => {
+    Range: unary('Range', async (req) => {
       const res = await member.range(req);
       return { ...res, header: member.header(res.header.revision) };
     }),
-    Put: unaryHandler(logger, 'Put', async (req) => {
+    Put: unary('Put', async (req) => {
       const res = (await member.put(req)) as { header: { revision: bigint } };
       return { ...res, header: member.header(res.header.revision) };
     }),
-    DeleteRange: unaryHandler(logger, 'DeleteRange', async (req) => {
+    DeleteRange: unary('DeleteRange', async (req) => {
       const res = (await member.deleteRange(req)) as { header: { revision: bigint } };
       return { ...res, header: member.header(res.header.revision) };
     }),
-    Txn: unaryHandler(logger, 'Txn', async (req) => {
+    Txn: unary('Txn', async (req) => {
       const res = await member.txn(req);
       return { ...res, header: member.header(res.header.revision) };
     }),
-    Compact: unaryHandler(logger, 'Compact', async (req) => {
+    Compact: unary('Compact', async (req) => {
       const rev = await member.compact(req);
       return { header: member.header(rev) };
     }),

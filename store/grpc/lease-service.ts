@@ -7,12 +7,13 @@ import type { LeaseMethods, ServiceImplementation } from '../../api/etcd/service
 import { ErrLeaseExpired, ErrLeaseNotFound, ErrNotPrimary } from '../lease/index.js';
 import type { Member } from '../server/member.js';
 import { EtcdError } from '../server/errors.js';
-import { toServiceError, unaryHandler } from './call-errors.js';
+import { makeUnary, toServiceError } from './call-errors.js';
 import { relayError, type LeaderProxy } from './leader-proxy.js';
 
 const RETRY_MS = 100;
 
 export function leaseService(member: Member, proxy: LeaderProxy, logger: Logger): ServiceImplementation<LeaseMethods> {
+  const unary = makeUnary(logger, () => member.leader !== 0);
   /** The TTL a keepalive answers with: the granted TTL, or 0 for a lease that does not exist (etcd's answer). */
   async function keepAliveOnce(id: bigint, deadline: number): Promise<bigint> {
     for (;;) {
@@ -67,19 +68,19 @@ export function leaseService(member: Member, proxy: LeaderProxy, logger: Logger)
   }
 
   return {
-    LeaseGrant: unaryHandler(logger, 'LeaseGrant', async (req) => {
+    LeaseGrant: unary('LeaseGrant', async (req) => {
       const res = await member.leaseGrant(req);
       return { header: member.header(member.store.currentRevision), ID: res.ID, TTL: res.TTL, error: '' };
     }),
-    LeaseRevoke: unaryHandler(logger, 'LeaseRevoke', async (req) => {
+    LeaseRevoke: unary('LeaseRevoke', async (req) => {
       await member.leaseRevoke(req.ID);
       return { header: member.header(member.store.currentRevision) };
     }),
-    LeaseTimeToLive: unaryHandler(logger, 'LeaseTimeToLive', async (req) => {
+    LeaseTimeToLive: unary('LeaseTimeToLive', async (req) => {
       const res = await timeToLive(req);
       return { ...res, header: member.header(member.store.currentRevision) };
     }),
-    LeaseLeases: unaryHandler(logger, 'LeaseLeases', async () => {
+    LeaseLeases: unary('LeaseLeases', async () => {
       await member.linearizableBarrier();
       return { header: member.header(member.store.currentRevision), leases: member.lessor.list().map((l) => ({ ID: l.id })) };
     }),

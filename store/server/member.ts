@@ -28,6 +28,9 @@ import { RaftDriver } from './raft-driver.js';
 import * as validate from './validate.js';
 import { WatchFanout } from './watch-fanout.js';
 
+/** etcd's default backend quota (--quota-backend-bytes 0): 2 GiB. */
+const DEFAULT_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+
 type ProposalBody = Proposal extends infer P ? (P extends { id: string } ? Omit<P, 'id'> : never) : never;
 
 interface Waiting {
@@ -290,6 +293,12 @@ export class Member {
     const id = `${hexId(this.id)}-${++this.proposalSeq}`;
     const data = encodeProposal({ id, ...body } as Proposal);
     if (data.byteLength > this.cfg.maxRequestBytes) throw EtcdError.requestTooLarge();
+    if (body.kind === 'put' || body.kind === 'txn' || body.kind === 'leaseGrant') {
+      // etcd's backend quota: writes that could grow the database are refused once it is full; deletes,
+      // compaction and revokes still pass so that space can be reclaimed.
+      const quota = this.cfg.quotaBackendBytes > 0 ? this.cfg.quotaBackendBytes : DEFAULT_QUOTA_BYTES;
+      if (this.db.sizeBytes() + data.byteLength > quota) throw EtcdError.noSpace();
+    }
     const timeoutMs = 5000 + 2 * this.cfg.electionTimeout;
     const result = await new Promise<ApplyResult>((resolve, reject) => {
       const timer = setTimeout(() => {

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { BatchOperation } from './pending-batch.js';
+import { SerialWriter } from './serial-writer.js';
+
+const op = (key: string): BatchOperation => ({ type: 'put', key: Buffer.from(key), value: Buffer.alloc(0) });
+
+/** A target whose writes finish only when the test says so, so that order can be checked under overlap. */
+function controlledTarget() {
+  const started: string[] = [];
+  const finishers: Array<(error?: Error) => void> = [];
+  const target = {
+    batch(operations: BatchOperation[]): Promise<void> {
+      started.push(operations[0].key.toString());
+      return new Promise<void>((resolve, reject) => finishers.push((error) => (error ? reject(error) : resolve())));
+    },
+  };
+  return { target, started, finish: (error?: Error) => (finishers.shift() as (error?: Error) => void)(error) };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('SerialWriter', () => {
+  it('starts a write only after the one before it has finished', async () => {
+    const { target, started, finish } = controlledTarget();
+    const writer = new SerialWriter(target, (cause) => new Error(`failed: ${String(cause)}`));
+    const done: string[] = [];
+    const writes = ['a', 'b', 'c'].map((key) => writer.write([op(key)]).then(() => void done.push(key)));
+    await settle();
+    expect(started).toEqual(['a']);
+    finish();
+    await settle();
+    expect([started, done]).toEqual([['a', 'b'], ['a']]);
+    finish();
+    await settle();
+    finish();
+    await Promise.all(writes);
+    expect(done).toEqual(['a', 'b', 'c']);
+  });
+
+  it('fails every write after a failed one without starting it', async () => {
+    const { target, started, finish } = controlledTarget();
+    const writer = new SerialWriter(target, (cause) => new Error(`refused after: ${(cause as Error).message}`));
+    const first = writer.write([op('a')]);
+    const second = writer.write([op('b')]);
+    await settle();
+    finish(new Error('disk full'));
+    await expect(first).rejects.toThrow('refused after: disk full');
+    await expect(second).rejects.toThrow('refused after: disk full');
+    await expect(writer.write([op('c')])).rejects.toThrow('refused after: disk full');
+    await writer.drain();
+    expect(started).toEqual(['a']);
+  });
+});

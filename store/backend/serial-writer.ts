@@ -1,0 +1,41 @@
+// Writes batches to LevelDB one after another, in the order they were handed over.
+import type { BatchOperation } from './pending-batch.js';
+
+export interface BatchTarget {
+  batch(operations: BatchOperation[]): Promise<void>;
+}
+
+/**
+ * Each commit's batch starts only once the one before it has been written, so the disk never holds a later
+ * round without an earlier one. After one write fails, every later one fails with `failed(cause)` instead of
+ * running, for the same reason (see StateDbWriteError).
+ */
+export class SerialWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly target: BatchTarget,
+    private readonly failed: (cause: unknown) => Error,
+  ) {}
+
+  write(operations: BatchOperation[]): Promise<void> {
+    const written = this.tail.then(async () => {
+      if (this.failure !== undefined) throw this.failure;
+      try {
+        // No fsync (LevelDB's default sync: false): see StateDb.commit for why that is enough.
+        await this.target.batch(operations);
+      } catch (e) {
+        this.failure = this.failed(e);
+        throw this.failure;
+      }
+    });
+    this.tail = written.catch(() => undefined);
+    return written;
+  }
+
+  /** Settles once every write handed over so far has settled, whether or not it succeeded. */
+  drain(): Promise<void> {
+    return this.tail;
+  }
+}

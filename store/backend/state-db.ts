@@ -1,0 +1,117 @@
+// A member's applied state on LevelDB (`<data-dir>/member/snap/db`, where etcd keeps its bbolt file): the MVCC
+// records, leases, membership, alarms and the consistent index, in one database so that one batch can hold
+// them all.
+//
+// The apply loop runs synchronously against memory; everything is loaded at open and every change is also
+// recorded in a pending batch, which commit() writes behind, once per apply round, together with the index
+// of the last Raft entry that round applied. Memory therefore grows with the stored history; compaction is
+// what bounds it, as it bounds etcd's file.
+import { Level } from 'level';
+import { AlarmRecords } from './alarm-records.js';
+import { StateDbClosedError, StateDbWriteError } from './errors.js';
+import { LeaseRecords } from './lease-records.js';
+import { type StateLevel, loadState } from './load-state.js';
+import { MemberRecords } from './member-records.js';
+import { MetaRecords } from './meta-records.js';
+import { MvccRecords } from './mvcc-records.js';
+import { PendingBatch } from './pending-batch.js';
+import { SerialWriter } from './serial-writer.js';
+
+export { StateDbClosedError, StateDbFormatError, StateDbWriteError } from './errors.js';
+export type { Alarm, AlarmType, Lease, Member, MemberId, MetaValue } from './state-types.js';
+
+export class StateDb {
+  /** The MVCC store's Backend: reads from memory, changes wait for the next commit. */
+  readonly mvcc: MvccRecords;
+  /** The consistent index and term, and a free-form map. */
+  readonly meta: MetaRecords;
+  readonly leases: LeaseRecords;
+  readonly members: MemberRecords;
+  readonly alarms: AlarmRecords;
+
+  private readonly pending = new PendingBatch();
+  private readonly writer: SerialWriter;
+  private closing: Promise<void> | undefined;
+
+  private constructor(private readonly db: StateLevel) {
+    this.mvcc = new MvccRecords(this.pending);
+    this.meta = new MetaRecords(this.pending);
+    this.leases = new LeaseRecords(this.pending);
+    this.members = new MemberRecords(this.pending);
+    this.alarms = new AlarmRecords(this.pending);
+    this.writer = new SerialWriter(db, (cause) => new StateDbWriteError(db.location, cause));
+  }
+
+  /** Opens (creating it and its parent directories if needed) the database at `path` and loads all of it. */
+  static async open(path: string): Promise<StateDb> {
+    const db: StateLevel = new Level<Buffer, Buffer>(path, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.open();
+    try {
+      const state = new StateDb(db);
+      await loadState(db, state);
+      return state;
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+  }
+
+  get path(): string {
+    return this.db.location;
+  }
+
+  /** Keys plus values of the changes the next commit will write. */
+  get pendingBytes(): number {
+    return this.pending.byteLength;
+  }
+
+  /**
+   * An estimate of the database's size for the Status RPC's dbSize: keys plus encoded values of everything held,
+   * pending changes included (it is what the database holds once they are committed). LevelDB's own overhead,
+   * compression and not yet compacted-away garbage are not counted, so the files on disk can be larger or
+   * smaller; etcd's number (a bbolt file that never shrinks) is not comparable byte for byte anyway.
+   */
+  sizeBytes(): number {
+    return this.mvcc.byteLength + this.meta.byteLength + this.leases.byteLength + this.members.byteLength + this.alarms.byteLength;
+  }
+
+  /**
+   * Writes every change made since the last commit, and `consistentIndex`/`consistentTerm` (the last Raft entry
+   * those changes include), as one LevelDB batch: after a crash the database holds a round entirely or not at
+   * all, and its consistent index says exactly which rounds it holds.
+   *
+   * The changes are taken when commit is called, not when the write starts: changes made while it is writing
+   * belong to the next commit. Commits are written one after another in call order; each resolves once its
+   * batch is in LevelDB, after every earlier one.
+   *
+   * No fsync (LevelDB's default). When commit resolves, the batch is in LevelDB's log in the operating system's
+   * page cache, which outlives a crash of this process, SIGKILL included (the crash test checks exactly that).
+   * A crash of the machine can lose batches from the end of that log and leave an older consistent index with
+   * exactly the rounds up to it; the Raft log, fsynced before anything is applied, still holds every entry
+   * above it, and restart replays them. That argument assumes the file system does not keep a later part of
+   * LevelDB's log while losing an earlier one (LevelDB's recovery skips a damaged record and reads on).
+   *
+   * Throws RangeError, changing nothing, if the index or term would go back; rejects with StateDbWriteError if
+   * this or an earlier write failed, and StateDbClosedError after close().
+   */
+  async commit(consistentIndex: number, consistentTerm: number): Promise<void> {
+    if (this.closing !== undefined) throw new StateDbClosedError(this.path);
+    this.meta.recordConsistentIndex(consistentIndex, consistentTerm);
+    await this.writer.write(this.pending.take());
+  }
+
+  /**
+   * Waits for the commits already called, then closes the database. Changes not committed are dropped: the
+   * log replays them. Reads keep answering from memory; changes and commits throw StateDbClosedError.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.pending.close(() => new StateDbClosedError(this.path));
+    await this.writer.drain();
+    await this.db.close();
+  }
+}
