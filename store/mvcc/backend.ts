@@ -23,6 +23,11 @@ export interface Backend {
   delete(rev: Revision): void;
   /** Records whose main revision is at most `maxMain`, in ascending revision order. */
   scan(maxMain: number): Iterable<StoredRecord>;
+  /**
+   * Records whose main revision is in [minMain, maxMain], in ascending revision order, found without walking
+   * what lies below `minMain`: watchers catching up read recent history this way on every sync.
+   */
+  scanRange(minMain: number, maxMain: number): Iterable<StoredRecord>;
   /** The last compacted revision saved, or undefined if the store was never compacted. */
   readCompactRevision(): number | undefined;
   writeCompactRevision(rev: number): void;

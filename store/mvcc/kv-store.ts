@@ -2,6 +2,7 @@ import type { Backend } from './backend.js';
 import { ErrCompacted, ErrFutureRev, invariant } from './errors.js';
 import { hashStoredRecords } from './hash.js';
 import type { RevisionIndex } from './index-types.js';
+import type { Event, KeyValue } from './key-value.js';
 import { ReadTxn, type TxnContext, WriteTxn } from './kv-txn.js';
 import { MemoryBackend } from './memory-backend.js';
 import type { RangeOptions, RangeResult } from './range-request.js';
@@ -101,6 +102,38 @@ export class KvStore {
     const keep = this.index.keep(atRev);
     const hash = hashStoredRecords(this.backend.scan(atRev), atRev, this.compactRev, keep);
     return { hash, revision: this.currentRev, compactRevision: this.compactRev };
+  }
+
+  /**
+   * The changes of revisions `fromRev` through `toRev` to the keys `wanted` accepts, as a watcher catching up
+   * replays them (etcd's syncWatchers): in revision order; a delete as the key alone with its revision; prevKv
+   * the key's state at the revision before, left out where that revision is compacted (etcd's watch reads it
+   * with a range at modRevision - 1, which then fails). Throws ErrCompacted if `fromRev` is below the compact
+   * revision (a watch may start at the compact revision itself, as on etcd) and ErrFutureRev if `toRev` is above
+   * the current revision.
+   */
+  eventsBetween(fromRev: number, toRev: number, wanted: (key: Uint8Array) => boolean = () => true): Event[] {
+    if (fromRev < this.compactRev) throw new ErrCompacted();
+    if (toRev > this.currentRev) throw new ErrFutureRev();
+    const events: Event[] = [];
+    for (const { revision: rev, tombstone, kv } of this.backend.scanRange(fromRev, toRev)) {
+      if (!wanted(kv.key)) continue;
+      // A tombstone stores the key alone; the event carries the revision of the delete, as WriteTxn's does.
+      const event: Event = tombstone ? { type: 'DELETE', kv: { ...kv, modRevision: rev.main } } : { type: 'PUT', kv };
+      const prevKv = this.stateBefore(kv.key, rev.main);
+      events.push(prevKv === undefined ? event : { ...event, prevKv });
+    }
+    return events;
+  }
+
+  /** The key's state at revision `rev - 1`, unless that is compacted or the key did not exist then. */
+  private stateBefore(key: Uint8Array, rev: number): KeyValue | undefined {
+    if (rev - 1 < this.compactRev) return undefined;
+    const before = this.index.get(key, rev - 1);
+    if (before === undefined) return undefined;
+    const record = this.backend.get(before.modified);
+    invariant(record !== undefined && !record.tombstone, `index points at missing revision ${before.modified.main}.${before.modified.sub}`);
+    return record.kv;
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Backend, StoredRecord } from './backend.js';
 import { createBTree } from './btree.js';
-import { type Revision, compareRevisions } from './revision.js';
+import { type Revision, compareRevisions, revision } from './revision.js';
 
 /** Backend kept in memory, ordered by revision: for tests, simulations and members without a data dir. */
 export class MemoryBackend implements Backend {
@@ -25,6 +25,13 @@ export class MemoryBackend implements Backend {
 
   *scan(maxMain: number): Iterable<StoredRecord> {
     for (const record of this.records.values()) {
+      if (record.revision.main > maxMain) return;
+      yield record;
+    }
+  }
+
+  *scanRange(minMain: number, maxMain: number): Iterable<StoredRecord> {
+    for (const record of this.records.values(revision(minMain, 0))) {
       if (record.revision.main > maxMain) return;
       yield record;
     }
