@@ -24,8 +24,8 @@ export const LOCAL_MEMBERS: LocalMember[] = [
 
 const CLI = fileURLToPath(new URL('./main.js', import.meta.url));
 
-function memberArgs(m: LocalMember, dataRoot: string): string[] {
-  const cluster = LOCAL_MEMBERS.map((x) => `${x.name}=http://127.0.0.1:${x.peer}`).join(',');
+function memberArgs(m: LocalMember, all: LocalMember[], dataRoot: string): string[] {
+  const cluster = all.map((x) => `${x.name}=http://127.0.0.1:${x.peer}`).join(',');
   return [
     CLI,
     'store',
@@ -42,8 +42,8 @@ function memberArgs(m: LocalMember, dataRoot: string): string[] {
 }
 
 /** Resolves once every member answers Status and one of them reports a leader. */
-async function waitHealthy(deadlineMs: number): Promise<void> {
-  const clients = LOCAL_MEMBERS.map((m) => new MaintenanceClient(`127.0.0.1:${m.client}`, grpc.credentials.createInsecure()));
+async function waitHealthy(members: LocalMember[], deadlineMs: number): Promise<void> {
+  const clients = members.map((m) => new MaintenanceClient(`127.0.0.1:${m.client}`, grpc.credentials.createInsecure()));
   try {
     while (Date.now() < deadlineMs) {
       const leaders = await Promise.all(
@@ -63,12 +63,28 @@ async function waitHealthy(deadlineMs: number): Promise<void> {
   }
 }
 
+function localMembers(clientPorts: string, peerPorts: string): LocalMember[] {
+  const parse = (flag: string, v: string) => {
+    const ports = v.split(',').map((x) => Number(x.trim()));
+    if (ports.length !== 3 || ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) {
+      throw new Error(`--${flag} takes three port numbers separated by commas, got ${JSON.stringify(v)}`);
+    }
+    return ports;
+  };
+  const c = parse('client-ports', clientPorts);
+  const p = parse('peer-ports', peerPorts);
+  return LOCAL_MEMBERS.map((m, i) => ({ name: m.name, client: c[i]!, peer: p[i]! }));
+}
+
 export function upCommand(): Command {
   return new Command('up')
     .description('start a whole local cluster on embedded defaults (today: a 3-member store), data under .yawl/')
     .option('--store-only', 'start only the store members')
     .option('--dir <path>', 'where runtime data lives', '.yawl')
-    .action(async (opts: { storeOnly?: boolean; dir: string }) => {
+    .option('--client-ports <ports>', 'three client ports, comma-separated', '2379,22379,32379')
+    .option('--peer-ports <ports>', 'three peer ports, comma-separated', '12380,22380,32380')
+    .action(async (opts: { storeOnly?: boolean; dir: string; clientPorts: string; peerPorts: string }) => {
+      const members = localMembers(opts.clientPorts, opts.peerPorts);
       const root = resolve(opts.dir);
       const dataRoot = join(root, 'store');
       const logRoot = join(root, 'logs');
@@ -99,9 +115,9 @@ export function upCommand(): Command {
       };
       process.on('SIGINT', () => void stopAll(0));
       process.on('SIGTERM', () => void stopAll(0));
-      for (const m of LOCAL_MEMBERS) {
+      for (const m of members) {
         const log = createWriteStream(join(logRoot, `${m.name}.log`), { flags: 'a' });
-        const child = spawn(process.execPath, memberArgs(m, dataRoot), { stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, memberArgs(m, members, dataRoot), { stdio: ['ignore', 'pipe', 'pipe'] });
         child.stdout!.pipe(log);
         child.stderr!.pipe(log);
         child.once('exit', (code, signal) => {
@@ -113,13 +129,13 @@ export function upCommand(): Command {
         children.push(child);
       }
       try {
-        await waitHealthy(Date.now() + 30_000);
+        await waitHealthy(members, Date.now() + 30_000);
       } catch (e) {
         console.error((e as Error).message);
         await stopAll(1);
         return;
       }
-      const endpoints = LOCAL_MEMBERS.map((m) => `127.0.0.1:${m.client}`).join(',');
+      const endpoints = members.map((m) => `127.0.0.1:${m.client}`).join(',');
       await writeFile(join(root, 'endpoints'), endpoints + '\n');
       console.log(`yawl store is up: 3 members, data under ${dataRoot}, logs under ${logRoot}`);
       console.log(`endpoints: ${endpoints}  (also in ${join(root, 'endpoints')})`);
