@@ -184,24 +184,23 @@ function checkTxn(reader: RangeReader, leases: LeaseBook, t: pb.TxnRequest, path
 function execTxn(txn: WriteTxn, leases: LeaseBook, t: pb.TxnRequest, path: boolean[], at: { i: number }): TxnResp {
   const ok = path[at.i++]!;
   const responses: ResponseOpOut[] = [];
+  // As etcd 3.4 reports them: each op's header holds the txn's revision just after that op ran (a range before
+  // the txn's first write sees the old revision), and a nested txn's own header is left empty.
+  const rev = () => ({ revision: BigInt(txn.revision) });
   for (const op of ok ? t.success : t.failure) {
-    if (op.request_range) responses.push({ response: 'response_range', response_range: applyRange(txn, op.request_range) });
-    else if (op.request_put) responses.push({ response: 'response_put', response_put: { header: { revision: 0n }, ...doPut(txn, leases, op.request_put) } });
-    else if (op.request_delete_range) responses.push({ response: 'response_delete_range', response_delete_range: { header: { revision: 0n }, ...doDelete(txn, leases, op.request_delete_range) } });
-    else if (op.request_txn) responses.push({ response: 'response_txn', response_txn: execTxn(txn, leases, op.request_txn, path, at) });
+    if (op.request_range) {
+      responses.push({ response: 'response_range', response_range: applyRange(txn, op.request_range) });
+    } else if (op.request_put) {
+      const body = doPut(txn, leases, op.request_put);
+      responses.push({ response: 'response_put', response_put: { header: rev(), ...body } });
+    } else if (op.request_delete_range) {
+      const body = doDelete(txn, leases, op.request_delete_range);
+      responses.push({ response: 'response_delete_range', response_delete_range: { header: rev(), ...body } });
+    } else if (op.request_txn) {
+      responses.push({ response: 'response_txn', response_txn: execTxn(txn, leases, op.request_txn, path, at) });
+    }
   }
   return { header: { revision: 0n }, succeeded: ok, responses };
-}
-
-/** etcd reports the txn's final revision in every nested response header. */
-function stampRevision(r: TxnResp, rev: bigint): void {
-  r.header.revision = rev;
-  for (const op of r.responses) {
-    if (op.response_range) op.response_range.header.revision = rev;
-    if (op.response_put) op.response_put.header.revision = rev;
-    if (op.response_delete_range) op.response_delete_range.header.revision = rev;
-    if (op.response_txn) stampRevision(op.response_txn, rev);
-  }
 }
 
 export function isReadOnlyTxn(t: pb.TxnRequest): boolean {
@@ -216,7 +215,7 @@ export function applyTxn(store: KvStore, leases: LeaseBook, t: pb.TxnRequest): W
   const txn = store.write();
   const response = execTxn(txn, leases, t, path, { i: 0 });
   const res = txn.end();
-  stampRevision(response, BigInt(res.revision));
+  response.header.revision = BigInt(res.revision);
   return { response, events: res.events, revision: res.revision };
 }
 
@@ -235,7 +234,7 @@ export function applyReadOnlyTxn(store: KvStore, t: pb.TxnRequest): TxnResp {
     return { header: { revision: 0n }, succeeded: ok, responses };
   };
   const response = exec(t, { i: 0 });
-  stampRevision(response, BigInt(view.revision));
+  response.header.revision = BigInt(view.revision);
   return response;
 }
 

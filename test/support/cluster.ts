@@ -1,0 +1,324 @@
+// Real store clusters for cross-component tests: each member is its own process on free loopback ports, started
+// with exactly the flags etcd takes, so that the only difference between an etcd cluster and a yawl cluster is
+// the binary. Members can be stopped, SIGKILLed and restarted on the same data dir; logs go to a file per member
+// and their tails are printed when a start times out or a test fails.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { unary } from '../../api/etcd/grpc-test-kit.js';
+import { connect, unaryWithin } from './grpc-clients.js';
+import { freePorts } from './ports.js';
+import { reapOnExit } from './reaper.js';
+import { ETCD_BINARY, YAWL_MAIN, type ClusterKind } from './targets.js';
+
+export interface ClusterOptions {
+  /** More etcd flags, given identically to every member of either kind: ['--max-txn-ops', '4']. */
+  readonly extraFlags?: readonly string[];
+  /** etcd requires election >= 5 x heartbeat; short values make elections (start, leader kill) fast. */
+  readonly heartbeatMs?: number;
+  readonly electionMs?: number;
+  /** How long a start or restart may take before it fails with the members' log tails. */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface Member {
+  readonly name: string;
+  /** host:port, as etcdctl --endpoints and grpc-js take it. */
+  readonly endpoint: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  /** The member id its Status reports; known once the member has served. */
+  readonly id: bigint;
+  readonly pid: number | undefined;
+  readonly running: boolean;
+  /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
+  stop(): Promise<void>;
+  /** SIGKILL: no chance to flush or say goodbye. */
+  kill(): Promise<void>;
+  /** Starts again with the same flags and data dir (a restarting etcd ignores --initial-cluster-state). */
+  restart(): Promise<void>;
+  logTail(lines?: number): string;
+}
+
+export interface Cluster {
+  readonly kind: ClusterKind;
+  readonly members: readonly Member[];
+  /** Every member's host:port, in member order. */
+  readonly endpoints: readonly string[];
+  readonly clusterId: bigint;
+  /** The member that the running members agree leads; waits for an election if there is none. */
+  leader(): Promise<Member>;
+  logTails(lines?: number): string;
+  /** Stops every member and removes the data; safe to call twice and after a failed start. */
+  stopAll(): Promise<void>;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 45_000;
+const STOP_GRACE_MS = 5_000;
+const POLL_MS = 100;
+
+interface MemberPlan {
+  readonly name: string;
+  readonly clientPort: number;
+  readonly peerPort: number;
+}
+
+class MemberProcess implements Member {
+  readonly endpoint: string;
+  readonly clientUrl: string;
+  readonly peerUrl: string;
+  readonly dataDir: string;
+  readonly logFile: string;
+  id = 0n;
+  private readonly memberDir: string;
+  private child: ChildProcess | null = null;
+  private starts = 0;
+
+  constructor(
+    private readonly kind: ClusterKind,
+    readonly name: string,
+    plan: MemberPlan,
+    memberDir: string,
+    private readonly flags: () => string[],
+    private readonly readyTimeoutMs: number,
+  ) {
+    this.endpoint = `127.0.0.1:${plan.clientPort}`;
+    this.clientUrl = `http://127.0.0.1:${plan.clientPort}`;
+    this.peerUrl = `http://127.0.0.1:${plan.peerPort}`;
+    this.memberDir = memberDir;
+    this.dataDir = join(memberDir, 'data');
+    this.logFile = join(memberDir, 'output.log');
+  }
+
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
+  }
+
+  get running(): boolean {
+    return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Spawns the process; the caller waits for it to serve. */
+  spawn(): void {
+    if (this.running) throw new Error(`${this.name} is already running`);
+    const [command, args] = this.commandLine();
+    this.starts += 1;
+    appendFileSync(this.logFile, `\n===== start #${this.starts} at ${new Date().toISOString()}: ${command} ${args.join(' ')}\n`);
+    // The child writes straight into the log file: no pipe that a busy test could leave unread and fill up.
+    const log = openSync(this.logFile, 'a');
+    try {
+      const child = spawn(command, args, { cwd: this.memberDir, env: memberEnv(), stdio: ['ignore', log, log] });
+      this.child = child;
+      reapOnExit(child);
+      child.once('error', (error) => appendFileSync(this.logFile, `\n===== spawn failed: ${error.message}\n`));
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  private commandLine(): [string, string[]] {
+    return this.kind === 'etcd' ? [ETCD_BINARY, this.flags()] : [process.execPath, [YAWL_MAIN, 'store', ...this.flags()]];
+  }
+
+  async stop(): Promise<void> {
+    await this.signalAndWait('SIGTERM', STOP_GRACE_MS);
+    await this.signalAndWait('SIGKILL', STOP_GRACE_MS);
+  }
+
+  async kill(): Promise<void> {
+    await this.signalAndWait('SIGKILL', STOP_GRACE_MS);
+  }
+
+  async restart(): Promise<void> {
+    if (this.running) await this.stop();
+    this.spawn();
+    await this.waitUntilServing(Date.now() + this.readyTimeoutMs);
+  }
+
+  /** Serving: Status names a leader and a linearizable read (what `etcdctl endpoint health` does) succeeds. */
+  async waitUntilServing(deadline: number): Promise<void> {
+    const clients = connect(this.endpoint);
+    try {
+      let lastError = 'no answer yet';
+      for (;;) {
+        if (!this.running) throw new Error(`${this.kind} member ${this.name} exited during start:\n${this.logTail()}`);
+        try {
+          const status = await unaryWithin(1_000, clients.maintenance, clients.maintenance.Status, {});
+          if (status.leader === 0n) throw new Error('Status names no leader');
+          await unaryWithin(2_000, clients.kv, clients.kv.Range, { key: Buffer.from('health') });
+          this.id = status.header.member_id;
+          return;
+        } catch (error) {
+          lastError = error instanceof Error ? error.message : String(error);
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`${this.kind} member ${this.name} not serving in time (last: ${lastError}):\n${this.logTail()}`);
+        }
+        await sleep(POLL_MS);
+      }
+    } finally {
+      clients.close();
+    }
+  }
+
+  logTail(lines = 40): string {
+    const text = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+    const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
+    return `----- ${this.kind} ${this.name} (${this.logFile}), last ${lines} lines -----\n${tail}`;
+  }
+
+  private async signalAndWait(signal: NodeJS.Signals, graceMs: number): Promise<void> {
+    const child = this.child;
+    if (!child || !this.running || child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try {
+      process.kill(child.pid, signal);
+    } catch {
+      return; // exited between the check and the signal
+    }
+    await Promise.race([exited, sleep(graceMs)]);
+  }
+}
+
+class StoreCluster implements Cluster {
+  constructor(
+    readonly kind: ClusterKind,
+    readonly members: readonly MemberProcess[],
+    private readonly rootDir: string,
+  ) {}
+
+  clusterId = 0n;
+  private stopped = false;
+
+  get endpoints(): string[] {
+    return this.members.map((m) => m.endpoint);
+  }
+
+  async leader(timeoutMs = 15_000): Promise<Member> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const leaders = await Promise.all(this.members.filter((m) => m.running).map((m) => leaderSeenBy(m)));
+      const named = new Set(leaders.filter((id): id is bigint => id !== null && id !== 0n));
+      if (named.size === 1) {
+        const [id] = named;
+        const leader = this.members.find((m) => m.id === id && m.running);
+        if (leader) return leader;
+      }
+      if (Date.now() > deadline) throw new Error(`no agreed leader within ${timeoutMs} ms:\n${this.logTails()}`);
+      await sleep(POLL_MS);
+    }
+  }
+
+  logTails(lines = 40): string {
+    return this.members.map((m) => m.logTail(lines)).join('\n');
+  }
+
+  async stopAll(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    // One at a time: stopped together, an etcd leader spends its whole grace period trying to hand leadership
+    // to followers that are shutting down too (5 s against ~20 ms each in turn).
+    for (const member of this.members) await member.stop();
+    if (process.env.YAWL_TEST_KEEP_DIRS) console.warn(`kept ${this.kind} cluster files in ${this.rootDir}`);
+    else rmSync(this.rootDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts `size` members of `kind` and resolves once every one of them serves. On failure every member is stopped
+ * and the error carries their log tails.
+ */
+export async function startCluster(kind: ClusterKind, size: 1 | 3, options: ClusterOptions = {}): Promise<Cluster> {
+  const heartbeatMs = options.heartbeatMs ?? 50;
+  const electionMs = options.electionMs ?? 500;
+  const readyTimeoutMs = options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const ports = await freePorts(size * 2);
+  const plans: MemberPlan[] = Array.from({ length: size }, (_, i) => ({
+    name: `n${i + 1}`,
+    clientPort: ports[2 * i]!,
+    peerPort: ports[2 * i + 1]!,
+  }));
+  const initialCluster = plans.map((p) => `${p.name}=http://127.0.0.1:${p.peerPort}`).join(',');
+  const token = `yawl-test-${kind}-${randomBytes(4).toString('hex')}`;
+  const rootDir = mkdtempSync(join(tmpdir(), `yawl-test-${kind}-`));
+
+  const members = plans.map((plan) => {
+    const memberDir = join(rootDir, plan.name);
+    mkdirSync(memberDir);
+    const member: MemberProcess = new MemberProcess(
+      kind,
+      plan.name,
+      plan,
+      memberDir,
+      // The same list for both kinds and for every restart: that is the compatibility promise under test.
+      () => [
+        '--name', plan.name,
+        '--data-dir', member.dataDir,
+        '--listen-client-urls', member.clientUrl,
+        '--advertise-client-urls', member.clientUrl,
+        '--listen-peer-urls', member.peerUrl,
+        '--initial-advertise-peer-urls', member.peerUrl,
+        '--initial-cluster', initialCluster,
+        '--initial-cluster-state', 'new',
+        '--initial-cluster-token', token,
+        '--heartbeat-interval', String(heartbeatMs),
+        '--election-timeout', String(electionMs),
+        ...(options.extraFlags ?? []),
+      ],
+      readyTimeoutMs,
+    );
+    return member;
+  });
+  const cluster = new StoreCluster(kind, members, rootDir);
+  try {
+    for (const member of members) member.spawn();
+    const deadline = Date.now() + readyTimeoutMs;
+    await Promise.all(members.map((m) => m.waitUntilServing(deadline)));
+    const clients = connect(members[0]!.endpoint);
+    try {
+      cluster.clusterId = (await unary(clients.maintenance, clients.maintenance.Status, {})).header.cluster_id;
+    } finally {
+      clients.close();
+    }
+    return cluster;
+  } catch (error) {
+    await cluster.stopAll();
+    throw error;
+  }
+}
+
+/**
+ * Registers an afterEach that prints the members' log tails when a test failed: the first thing anyone needs
+ * when a cluster misbehaves, and gone once the temp dir is removed.
+ */
+export function printLogsOnFailure(clusters: () => readonly (Cluster | undefined)[]): void {
+  afterEach((context) => {
+    if (context.task.result?.state !== 'fail') return;
+    for (const cluster of clusters()) if (cluster) console.error(cluster.logTails());
+  });
+}
+
+async function leaderSeenBy(member: Member): Promise<bigint | null> {
+  const clients = connect(member.endpoint);
+  try {
+    return (await unaryWithin(1_000, clients.maintenance, clients.maintenance.Status, {})).leader;
+  } catch {
+    return null;
+  } finally {
+    clients.close();
+  }
+}
+
+/** etcd reads ETCD_* variables as flags; a stray one in the developer's shell must not change what we test. */
+function memberEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ETCD')));
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
