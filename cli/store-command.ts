@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { ETCD_DEFAULTS, validateStoreConfig, type RawStoreFlags } from '../store/server/config.js';
 import { hexId } from '../store/server/ids.js';
+import { snapshotCommand } from './snapshot-command.js';
 
 /** Flags etcd has and yawl accepts, by their etcd names, with the camelCase key commander gives them. */
 const FLAGS: [flag: string, key: keyof RawStoreFlags, help: string][] = [
@@ -19,14 +20,17 @@ const FLAGS: [flag: string, key: keyof RawStoreFlags, help: string][] = [
   ['heartbeat-interval', 'heartbeatInterval', 'time (in milliseconds) of a heartbeat interval'],
   ['election-timeout', 'electionTimeout', 'time (in milliseconds) for an election to timeout'],
   ['snapshot-count', 'snapshotCount', 'number of committed transactions to trigger a snapshot to disk'],
+  ['experimental-snapshot-catchup-entries', 'experimentalSnapshotCatchupEntries', 'number of entries kept behind a snapshot for slow followers'],
   ['max-request-bytes', 'maxRequestBytes', 'maximum client request size in bytes the server will accept'],
   ['max-txn-ops', 'maxTxnOps', 'maximum number of operations permitted in a transaction'],
   ['quota-backend-bytes', 'quotaBackendBytes', 'raise alarms when backend size exceeds the given quota (0 defaults to low space quota)'],
   ['log-level', 'logLevel', 'configures log level: debug, info, warn, error, panic, or fatal'],
+  ['auto-compaction-mode', 'autoCompactionMode', 'interpret auto-compaction-retention as a duration ("periodic") or a number of revisions ("revision")'],
+  ['auto-compaction-retention', 'autoCompactionRetention', 'auto compaction retention (0 disables): 1h / 30m for periodic (a bare number is hours), 1000 for revision'],
 ];
 
 /** etcd flags that change nothing here, accepted so that existing command lines keep working. */
-const IGNORED_FLAGS = ['logger', 'log-outputs', 'enable-v2', 'enable-pprof', 'pre-vote', 'strict-reconfig-check', 'auto-compaction-mode', 'auto-compaction-retention', 'experimental-initial-corrupt-check', 'metrics'];
+const IGNORED_FLAGS = ['logger', 'log-outputs', 'enable-v2', 'enable-pprof', 'pre-vote', 'strict-reconfig-check', 'experimental-initial-corrupt-check', 'metrics'];
 
 function envName(flag: string): string {
   return `ETCD_${flag.toUpperCase().replace(/-/g, '_')}`;
@@ -50,6 +54,7 @@ export function storeCommand(): Command {
     cmd.addOption(opt);
   }
   for (const flag of IGNORED_FLAGS) cmd.addOption(new Option(`--${flag} [value]`).env(envName(flag)).hideHelp());
+  cmd.addCommand(snapshotCommand());
   cmd.action(async (opts: RawStoreFlags & Record<string, unknown>) => {
     const cfg = validateStoreConfig(opts);
     const logger = pino({ level: cfg.logLevel === 'panic' ? 'fatal' : cfg.logLevel, base: { member: cfg.name } });
@@ -77,6 +82,7 @@ export function storeCommand(): Command {
       logger.info('stopped');
       process.exit(0);
     };
+    member.onRemoved = () => void shutdown('removed from the cluster');
     process.on('SIGINT', () => void shutdown('SIGINT'));
     process.on('SIGTERM', () => void shutdown('SIGTERM'));
   });

@@ -50,4 +50,33 @@ describe('SerialWriter', () => {
     await writer.drain();
     expect(started).toEqual(['a']);
   });
+
+  it('runs an operation between the writes handed over before it and those after', async () => {
+    const { target, started, finish } = controlledTarget();
+    const writer = new SerialWriter(target, (cause) => new Error(`failed: ${String(cause)}`));
+    const first = writer.write([op('a')]);
+    const between = writer.runBetweenWrites(() => [...started]);
+    const second = writer.write([op('b')]);
+    await settle();
+    expect(started).toEqual(['a']);
+    finish();
+    expect(await between).toEqual(['a']);
+    await settle();
+    expect(started).toEqual(['a', 'b']);
+    finish();
+    await Promise.all([first, second]);
+  });
+
+  it('refuses to run the operation after a failed write', async () => {
+    const { target, finish } = controlledTarget();
+    const writer = new SerialWriter(target, (cause) => new Error(`refused after: ${(cause as Error).message}`));
+    const first = writer.write([op('a')]);
+    let ran = false;
+    const between = writer.runBetweenWrites(() => (ran = true));
+    await settle();
+    finish(new Error('disk full'));
+    await expect(first).rejects.toThrow('disk full');
+    await expect(between).rejects.toThrow('refused after: disk full');
+    expect(ran).toBe(false);
+  });
 });

@@ -34,6 +34,23 @@ export class SerialWriter {
     return written;
   }
 
+  /**
+   * Runs `op` at this point of the write order: after every write handed over so far has been written, before
+   * any later one starts. A LevelDB snapshot taken by `op` therefore holds exactly the writes handed over before
+   * this call. Refuses, without running `op`, once a write has failed (see write()).
+   */
+  runBetweenWrites<T>(op: () => T): Promise<T> {
+    const result = this.tail.then(() => {
+      if (this.failure !== undefined) throw this.failure;
+      return op();
+    });
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+
   /** Settles once every write handed over so far has settled, whether or not it succeeded. */
   drain(): Promise<void> {
     return this.tail;

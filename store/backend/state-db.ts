@@ -7,6 +7,7 @@
 // of the last Raft entry that round applied. Memory therefore grows with the stored history; compaction is
 // what bounds it, as it bounds etcd's file.
 import { Level } from 'level';
+import type { StateSnapshotSource } from '../snapshot/source.js';
 import { AlarmRecords } from './alarm-records.js';
 import { StateDbClosedError, StateDbWriteError } from './errors.js';
 import { LeaseRecords } from './lease-records.js';
@@ -16,6 +17,7 @@ import { MetaRecords } from './meta-records.js';
 import { MvccRecords } from './mvcc-records.js';
 import { PendingBatch } from './pending-batch.js';
 import { SerialWriter } from './serial-writer.js';
+import { exportStateSnapshot } from './state-export.js';
 
 export { StateDbClosedError, StateDbFormatError, StateDbWriteError } from './errors.js';
 export type { Alarm, AlarmType, Lease, Member, MemberId, MetaValue } from './state-types.js';
@@ -98,6 +100,30 @@ export class StateDb {
     if (this.closing !== undefined) throw new StateDbClosedError(this.path);
     this.meta.recordConsistentIndex(consistentIndex, consistentTerm);
     await this.writer.write(this.pending.take());
+  }
+
+  /**
+   * A point-in-time copy of the database as a snapshot stream (store/snapshot/format.ts): exactly the commits
+   * called before this call, whether or not they have been written yet, and none called after it; changes not
+   * yet committed are not in it (the consistent index in its header says which entries it includes). The copy
+   * is a LevelDB snapshot, cheap to hold, but it keeps LevelDB from discarding what later commits overwrite:
+   * stream it or close() it. Rejects with StateDbClosedError after close(), StateDbWriteError after a failed
+   * commit.
+   */
+  exportSnapshot(): Promise<StateSnapshotSource> {
+    if (this.closing !== undefined) return Promise.reject(new StateDbClosedError(this.path));
+    return exportStateSnapshot(this.db, this.writer);
+  }
+
+  /**
+   * etcd's Defragment, for LevelDB: compact the whole key range so that space held by overwritten and deleted
+   * records (compacted MVCC history among them) is given back to the file system.
+   */
+  async defragment(): Promise<void> {
+    if (this.closing !== undefined) throw new StateDbClosedError(this.path);
+    // `level` is classic-level on Node, whose compactRange its browser-neutral typings leave out.
+    const native = this.db as unknown as { compactRange(start: Buffer, end: Buffer): Promise<void> };
+    await native.compactRange(Buffer.alloc(0), Buffer.alloc(64, 0xff));
   }
 
   /**

@@ -20,10 +20,15 @@ export interface ApplierHooks {
   applied(id: string, result: ApplyResult): void;
   /** A write changed the key space: watchers hear of it. */
   events(revision: number, events: Event[]): void;
-  /** A conf change committed (membership changes are the next issue's; Raft must still learn of them). */
-  confChange(e: Entry): void;
+  /**
+   * A conf change committed. `replayed`: its effect on the state DB (the member records) is already there, only
+   * Raft's configuration must learn it again, as after a restart or a snapshot install that went past it.
+   */
+  confChange(e: Entry, replayed: boolean): void;
   /** The leader's first entry of its term was applied. */
   leaderEntryApplied(term: number): void;
+  /** A member's peer URLs changed (MemberUpdate): the transport must dial the new ones. */
+  peerUrlsChanged(id: number, peerUrls: string[]): void;
 }
 
 export class Applier {
@@ -53,7 +58,12 @@ export class Applier {
   applyEntries(entries: Entry[]): Promise<void> {
     let last: Entry | undefined;
     for (const e of entries) {
-      if (e.index <= this.appliedIndex) continue; // already in the state DB: replayed after a restart
+      if (e.index <= this.appliedIndex) {
+        // Already in the state DB (replayed after a restart or a snapshot install); Raft's configuration is not
+        // in the state DB, so conf changes are applied to Raft again, and only to Raft.
+        if (e.type === 'confChange') this.hooks.confChange(e, true);
+        continue;
+      }
       this.applyOne(e);
       last = e;
     }
@@ -66,8 +76,9 @@ export class Applier {
 
   private applyOne(e: Entry): void {
     if (e.type === 'confChange') {
-      this.hooks.confChange(e);
-      this.logger.info({ index: e.index, change: decodeConfChange(e.data) }, 'applied conf change');
+      this.hooks.confChange(e, false);
+      const cc = decodeConfChange(e.data);
+      this.logger.info({ index: e.index, type: cc.type, node: cc.nodeId }, 'applied conf change');
       return;
     }
     if (e.data.byteLength === 0) {
@@ -109,6 +120,10 @@ export class Applier {
         return this.leaseRevoke(p.req.ID);
       case 'memberAttributes':
         return this.memberAttributes(p.req);
+      case 'memberUpdate':
+        return this.memberUpdate(p.req);
+      case 'alarm':
+        return this.alarm(p.req);
     }
   }
 
@@ -134,6 +149,23 @@ export class Applier {
     const known = this.db.members.list().find((x) => Number(x.id) === id);
     // Attributes of a member that was removed meanwhile are dropped, as etcd drops them.
     if (known) this.db.members.put({ ...known, name: m.name, clientURLs: m.clientURLs });
+    return { ok: true, revision: this.store.currentRevision, response: {} };
+  }
+
+  private memberUpdate(req: pb.MemberUpdateRequest): ApplyResult {
+    const known = this.db.members.list().find((x) => BigInt(x.id) === req.ID);
+    if (!known) throw EtcdError.memberNotFound();
+    this.db.members.put({ ...known, peerURLs: req.peerURLs });
+    this.hooks.peerUrlsChanged(Number(req.ID), req.peerURLs);
+    return { ok: true, revision: this.store.currentRevision, response: {} };
+  }
+
+  /** NOSPACE (and CORRUPT) alarms are cluster state: raised and disarmed through the log, as etcd does. */
+  private alarm(req: pb.AlarmRequest): ApplyResult {
+    if (req.alarm === 'NONE') return { ok: true, revision: this.store.currentRevision, response: {} };
+    const alarm = req.alarm;
+    if (req.action === 'ACTIVATE') this.db.alarms.set(req.memberID, alarm);
+    else if (req.action === 'DEACTIVATE') this.db.alarms.clear(req.memberID, alarm);
     return { ok: true, revision: this.store.currentRevision, response: {} };
   }
 

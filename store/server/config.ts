@@ -1,5 +1,6 @@
 // A member's configuration: etcd's flag names, defaults and ETCD_* environment variables, validated once.
 import { ConfigError } from '../raft/errors.js';
+import { parseAutoCompaction, type AutoCompactionConfig } from './auto-compactor.js';
 import { memberIdFor } from './ids.js';
 
 export interface InitialMember {
@@ -23,11 +24,14 @@ export interface StoreConfig {
   /** Milliseconds. */
   electionTimeout: number;
   snapshotCount: number;
+  /** Entries kept behind a snapshot for slow followers (etcd 3.5's --experimental-snapshot-catchup-entries). */
+  snapshotCatchupEntries: number;
   maxRequestBytes: number;
   maxTxnOps: number;
   /** 0 means etcd's default of 2 GiB. */
   quotaBackendBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'panic' | 'fatal';
+  autoCompaction: AutoCompactionConfig;
   memberId: number;
 }
 
@@ -45,10 +49,13 @@ export interface RawStoreFlags {
   heartbeatInterval: string;
   electionTimeout: string;
   snapshotCount: string;
+  experimentalSnapshotCatchupEntries: string;
   maxRequestBytes: string;
   maxTxnOps: string;
   quotaBackendBytes: string;
   logLevel: string;
+  autoCompactionMode: string;
+  autoCompactionRetention: string;
 }
 
 /** etcd 3.4's defaults. */
@@ -63,10 +70,13 @@ export const ETCD_DEFAULTS: RawStoreFlags = {
   heartbeatInterval: '100',
   electionTimeout: '1000',
   snapshotCount: '100000',
+  experimentalSnapshotCatchupEntries: '5000',
   maxRequestBytes: '1572864',
   maxTxnOps: '128',
   quotaBackendBytes: '0',
   logLevel: 'info',
+  autoCompactionMode: 'periodic',
+  autoCompactionRetention: '0',
 };
 
 function urls(flag: string, value: string): URL[] {
@@ -142,10 +152,12 @@ export function validateStoreConfig(f: RawStoreFlags): StoreConfig {
     heartbeatInterval,
     electionTimeout,
     snapshotCount: positiveInt('snapshot-count', f.snapshotCount),
+    snapshotCatchupEntries: positiveInt('experimental-snapshot-catchup-entries', f.experimentalSnapshotCatchupEntries),
     maxRequestBytes: positiveInt('max-request-bytes', f.maxRequestBytes),
     maxTxnOps: positiveInt('max-txn-ops', f.maxTxnOps),
     quotaBackendBytes: positiveInt('quota-backend-bytes', f.quotaBackendBytes, true),
     logLevel,
+    autoCompaction: parseAutoCompaction(f.autoCompactionMode, f.autoCompactionRetention),
     memberId: self.id,
   };
 }

@@ -1,14 +1,14 @@
-// One store member: opens its data, joins its peers, and serves requests. It owns the Raft driver, the
-// applier, the lessor and the watch hub, and offers the gRPC edge a small request API (range, propose, ...).
+// One store member: opens its data, joins its peers, and serves requests. It owns the Raft driver, the applied
+// state (state DB, MVCC store, lessor, applier) and the watch hub, and offers the gRPC edge a small request API.
+// Membership changes live in membership.ts, log compaction and snapshot transfer in snapshots.ts.
 import { randomInt } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type * as pb from '../../api/etcd/messages.js';
-import { StateDb } from '../backend/state-db.js';
-import type { Member as MemberRecord } from '../backend/state-types.js';
-import { LeaseIdGenerator, Lessor, minLeaseTtlSeconds } from '../lease/index.js';
-import { KvStore } from '../mvcc/kv-store.js';
+import type { Alarm, Member as MemberRecord } from '../backend/state-types.js';
+import { LeaseIdGenerator, type Lessor } from '../lease/index.js';
+import type { KvStore } from '../mvcc/kv-store.js';
 import { ErrProposalDropped } from '../raft/errors.js';
 import { SeededRand } from '../raft/rand.js';
 import { RawNode } from '../raft/rawnode.js';
@@ -17,14 +17,18 @@ import { NONE } from '../raft/types.js';
 import { bootstrapNewMember, isEmptyLog } from '../storage/bootstrap.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
 import { PeerTransport } from '../transport/peer-transport.js';
-import { Applier, type ApplyResult } from './applier.js';
+import { AppliedState } from './applied-state.js';
+import type { ApplierHooks, ApplyResult } from './applier.js';
 import type { StoreConfig } from './config.js';
 import { EtcdError } from './errors.js';
 import { clusterIdFor, hexId } from './ids.js';
+import { AutoCompactor } from './auto-compactor.js';
 import { applyRange, applyReadOnlyTxn, isReadOnlyTxn, type RangeResp, type TxnResp } from './kv-apply.js';
 import { LinearizableReads } from './linearizable-reads.js';
+import { MembershipChanges } from './membership.js';
 import { encodeProposal, type Proposal } from './proposal.js';
 import { RaftDriver } from './raft-driver.js';
+import { SnapshotKeeper } from './snapshots.js';
 import * as validate from './validate.js';
 import { WatchFanout } from './watch-fanout.js';
 
@@ -40,62 +44,42 @@ interface Waiting {
 
 export class Member {
   readonly id: NodeId;
-  readonly clusterId: bigint;
-  readonly store: KvStore;
-  readonly lessor: Lessor;
   readonly watches: WatchFanout;
-  private readonly driver: RaftDriver;
-  private readonly applier: Applier;
+  readonly driver: RaftDriver;
+  readonly membership: MembershipChanges;
+  readonly snapshots: SnapshotKeeper;
+  private state!: AppliedState;
   private readonly reads: LinearizableReads;
   private readonly waiting = new Map<string, Waiting>();
-  private readonly appliedWaiters: { index: number; resolve(): void }[] = [];
+  private appliedWaiters: { index: number; resolve(): void }[] = [];
   private readonly leaseIds: LeaseIdGenerator;
   private proposalSeq = 0;
   private leaseTimer: NodeJS.Timeout | undefined;
+  private readonly autoCompactor: AutoCompactor;
   private stopped = false;
   private lead: NodeId = NONE;
   private stateDbWrites: Promise<void> = Promise.resolve();
+  /** Called when this member learns it was removed from the cluster: it must shut down, as etcd's does. */
+  onRemoved: () => void = () => undefined;
 
   private constructor(
     readonly cfg: StoreConfig,
-    private readonly log: RaftLogStore,
-    private readonly db: StateDb,
-    private readonly transport: PeerTransport,
-    private readonly logger: Logger,
-    clusterId: bigint,
+    readonly log: RaftLogStore,
+    readonly transport: PeerTransport,
+    readonly logger: Logger,
+    readonly dbPath: string,
   ) {
     this.id = cfg.memberId;
-    this.clusterId = clusterId;
-    this.store = new KvStore({ backend: db.mvcc });
-    this.lessor = new Lessor({ clock: { now: () => performance.now() }, minTtlSeconds: minLeaseTtlSeconds(cfg.heartbeatInterval, cfg.electionTimeout) });
-    this.restoreLeases();
     this.leaseIds = new LeaseIdGenerator(BigInt(this.id), Date.now());
-    this.watches = new WatchFanout(this.store, (rev) => this.header(rev), cfg.maxRequestBytes, logger);
-    this.applier = new Applier(
-      this.store,
-      this.lessor,
-      db,
-      {
-        applied: (id, result) => this.settle(id, result),
-        events: (rev, events) => this.watches.notify(rev, events),
-        confChange: (e) => this.driver.node.raft.applyConfEntry(e),
-        leaderEntryApplied: (term) => {
-          if (this.driver.node.raft.state === 'leader' && term === this.driver.node.raft.term) {
-            // As etcd: leases restart their TTL (plus an election timeout) once a new leader has applied its own
-            // first entry, so clients have time to find it before anything expires.
-            this.lessor.promote(cfg.electionTimeout);
-          }
-        },
-      },
-      logger,
-    );
+    this.watches = new WatchFanout((rev) => this.header(rev), cfg.maxRequestBytes, logger);
     const node = new RawNode({
       id: this.id,
       storage: log,
       electionTick: Math.max(2, Math.round(cfg.electionTimeout / cfg.heartbeatInterval)),
       heartbeatTick: 1,
       rand: new SeededRand(randomInt(2 ** 31)),
-      applied: this.applier.index,
+      // Raft replays the log from its last snapshot: the applier skips what the state DB already holds, but
+      // membership changes in that stretch must reach Raft's configuration again.
       checkQuorum: true,
       preVote: true,
       maxSizePerMsg: 1024 * 1024,
@@ -107,17 +91,29 @@ export class Member {
       cfg.heartbeatInterval,
       {
         send: (msgs) => this.transport.send(msgs),
-        apply: (entries, snapshot) => this.apply(entries, snapshot !== undefined),
+        apply: (entries, snapshot) => this.apply(entries, snapshot),
         softState: (ss) => this.onSoftState(ss),
         readStates: (rs) => this.reads.onReadStates(rs),
       },
       logger,
     );
+    this.membership = new MembershipChanges(this);
+    this.autoCompactor = new AutoCompactor(
+      cfg.autoCompaction,
+      {
+        isLeader: () => this.isLeader,
+        currentRevision: () => this.store.currentRevision,
+        compactedRevision: () => this.store.compactRevision,
+        compact: async (rev) => void (await this.propose({ kind: 'compact', req: { revision: BigInt(rev), physical: false } })),
+      },
+      logger,
+    );
+    this.snapshots = new SnapshotKeeper(this);
     const requestTimeout = 5000 + 2 * cfg.electionTimeout;
     this.reads = new LinearizableReads(
       {
         requestReadIndex: (ctx) => this.driver.withNode((n) => n.readIndex(ctx)),
-        appliedIndex: () => this.applier.index,
+        appliedIndex: () => this.appliedIndex,
         waitApplied: (index) => this.waitApplied(index),
       },
       Math.max(200, cfg.electionTimeout / 2),
@@ -130,48 +126,77 @@ export class Member {
     const dir = join(cfg.dataDir, 'member');
     await mkdir(dir, { recursive: true });
     const log = await RaftLogStore.open(join(dir, 'wal'));
-    const db = await StateDb.open(join(dir, 'snap', 'db'));
-    let clusterId: bigint;
-    if (isEmptyLog(log)) {
-      if (cfg.initialClusterState === 'existing') {
-        await Promise.all([log.close(), db.close()]);
-        throw new Error('joining an existing cluster (--initial-cluster-state=existing) is not supported yet');
-      }
-      const ids = cfg.initialCluster.map((m) => m.id);
-      clusterId = clusterIdFor(ids);
-      for (const m of cfg.initialCluster) db.members.put({ id: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: [], isLearner: false });
-      db.meta.set('clusterId', clusterId);
-      await db.commit(1, 1);
-      await bootstrapNewMember(log, { voters: ids, learners: [] });
-      logger.info({ cluster: hexId(clusterId), members: cfg.initialCluster.map((m) => `${m.name}=${hexId(m.id)}`) }, 'bootstrapped a new cluster member');
-    } else {
-      clusterId = BigInt(db.meta.get('clusterId') as bigint | number);
-      logger.info({ cluster: hexId(clusterId), consistentIndex: db.meta.consistentIndex, lastIndex: log.lastIndex() }, 'restarting member from its data');
-    }
-    const listen = cfg.listenPeerUrls[0]!;
+    const dbPath = join(dir, 'snap', 'db');
+    await SnapshotKeeper.recover(dbPath);
+    const fresh = isEmptyLog(log);
+    // A member joining a running cluster starts empty and learns everything, the cluster id included, from the
+    // leader's snapshot; until then it accepts peers of any cluster that already knows its member id.
+    const joining = fresh && cfg.initialClusterState === 'existing';
+    const ids = cfg.initialCluster.map((m) => m.id);
     let member: Member | undefined;
-    const transport = new PeerTransport({
-      selfId: cfg.memberId,
-      clusterId: hexId(clusterId),
-      listen: { host: listen.hostname, port: Number(listen.port) },
-      logger,
-      onMessage: (m) => member?.driver.step(m),
-      onUnreachable: (id) => member?.driver.reportUnreachable(id),
-      onSnapshotStatus: (id, ok) => member?.driver.reportSnapshot(id, ok),
-    });
-    member = new Member(cfg, log, db, transport, logger, clusterId);
-    for (const m of db.members.list()) if (Number(m.id) !== cfg.memberId && m.peerURLs[0]) transport.addPeer(Number(m.id), m.peerURLs[0]);
-    await transport.start();
+    const placeholderCluster = joining ? 0n : fresh ? clusterIdFor(ids) : 0n;
+    const transportFor = (clusterId: bigint) => {
+      const listen = cfg.listenPeerUrls[0]!;
+      return new PeerTransport({
+        selfId: cfg.memberId,
+        clusterId: clusterId === 0n ? '' : hexId(clusterId),
+        listen: { host: listen.hostname, port: Number(listen.port) },
+        logger,
+        onMessage: (m) => member?.driver.step(m),
+        onUnreachable: (id) => member?.driver.reportUnreachable(id),
+        onSnapshotStatus: (id, ok) => member?.driver.reportSnapshot(id, ok),
+        ...SnapshotKeeper.transportHooks(() => member),
+      });
+    };
+    // First the data a new member starts from (state DB, then Raft log, so a crash in between is a fresh start
+    // again), then the member over it: Raft reads its configuration from the log when the member is built.
+    const setup = await AppliedState.open(dbPath, cfg, nullHooks(), logger);
+    if (fresh) {
+      const db = setup.db;
+      for (const m of cfg.initialCluster) db.members.put({ id: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: [], isLearner: false });
+      db.meta.set('clusterToken', cfg.initialClusterToken);
+      if (joining) {
+        await db.commit(0, 0);
+        logger.info({ member: hexId(cfg.memberId), peers: cfg.initialCluster.map((m) => `${m.name}=${m.peerUrls.join('|')}`) }, 'joining an existing cluster; waiting for the leader');
+      } else {
+        db.meta.set('clusterId', placeholderCluster);
+        await db.commit(1, 1);
+        await bootstrapNewMember(log, { voters: ids, learners: [] });
+        logger.info({ cluster: hexId(placeholderCluster), members: cfg.initialCluster.map((m) => `${m.name}=${hexId(m.id)}`) }, 'bootstrapped a new cluster member');
+      }
+    }
+    const known = setup.db.meta.get('clusterId');
+    const clusterId = known === undefined ? 0n : BigInt(known as bigint | number);
+    if (!fresh) logger.info({ cluster: hexId(clusterId), consistentIndex: setup.db.meta.consistentIndex, lastIndex: log.lastIndex() }, 'restarting member from its data');
+    await setup.close();
+    member = new Member(cfg, log, transportFor(clusterId), logger, dbPath);
+    member.state = await AppliedState.open(dbPath, cfg, member.applierHooks(), logger);
+    member.watches.reset(member.state.store);
+    for (const m of member.state.db.members.list()) if (Number(m.id) !== cfg.memberId && m.peerURLs[0]) member.transport.addPeer(Number(m.id), m.peerURLs[0]);
+    await member.transport.start();
     member.driver.start((e) => member!.fail(e));
     member.leaseTimer = setInterval(() => member!.revokeExpiredLeases(), 500);
     member.watches.start();
+    member.autoCompactor.start();
     return member;
   }
 
-  private restoreLeases(): void {
-    this.lessor.restore(this.db.leases.list());
-    const all = this.store.range(Buffer.from([0]), Buffer.from([0]));
-    for (const kv of all.kvs) if (kv.lease !== 0n) this.lessor.restoreAttachment(kv.lease, kv.key);
+  private applierHooks(): ApplierHooks {
+    return {
+      applied: (id, result) => this.settle(id, result),
+      events: (rev, events) => this.watches.notify(rev, events),
+      confChange: (e, replayed) => this.membership.applyConfChange(e, replayed),
+      leaderEntryApplied: (term) => {
+        if (this.driver.node.raft.state === 'leader' && term === this.driver.node.raft.term) {
+          // As etcd: leases restart their TTL (plus an election timeout) once a new leader has applied its own
+          // first entry, so clients have time to find it before anything expires.
+          this.lessor.promote(this.cfg.electionTimeout);
+        }
+      },
+      peerUrlsChanged: (id, urls) => {
+        if (id !== this.id && urls[0]) this.transport.updatePeer(id, urls[0]);
+      },
+    };
   }
 
   private fail(e: unknown): void {
@@ -179,21 +204,62 @@ export class Member {
     void this.stop().finally(() => process.exit(1));
   }
 
+  // ---- applied state ----
+
+  /** From the state DB: a joining member learns it with its first snapshot. */
+  get clusterId(): bigint {
+    const v = this.state.db.meta.get('clusterId');
+    return v === undefined ? 0n : BigInt(v as bigint | number);
+  }
+
+  get store(): KvStore {
+    return this.state.store;
+  }
+
+  get lessor(): Lessor {
+    return this.state.lessor;
+  }
+
+  get db() {
+    return this.state.db;
+  }
+
+  get appliedIndex(): number {
+    return this.state.applier.index;
+  }
+
+  /** Swap in a new applied state (a snapshot from the leader); everything derived from the old one goes. */
+  async replaceState(open: () => Promise<void>): Promise<void> {
+    await this.stateDbWrites.catch(() => undefined);
+    await this.state.close();
+    await open();
+    this.state = await AppliedState.open(this.dbPath, this.cfg, this.applierHooks(), this.logger);
+    if (this.driver.node.raft.state !== 'leader') this.lessor.demote();
+    this.watches.reset(this.state.store);
+    for (const m of this.state.db.members.list()) {
+      const id = Number(m.id);
+      if (id !== this.id && m.peerURLs[0] && !this.transport.hasPeer(id)) this.transport.addPeer(id, m.peerURLs[0]);
+    }
+  }
+
   // ---- Raft plumbing ----
 
-  private async apply(entries: Entry[], hasSnapshot: boolean): Promise<void> {
-    if (hasSnapshot) throw new Error('receiving a state snapshot is not supported yet (members must not fall behind log compaction)');
+  private async apply(entries: Entry[], snapshot: import('../raft/types.js').Snapshot | undefined): Promise<void> {
+    if (snapshot) await this.snapshots.install(snapshot);
     // Chain the state DB writes in order; the next Ready need not wait for this one's write.
-    const write = this.applier.applyEntries(entries);
+    const write = this.state.applier.applyEntries(entries);
     this.stateDbWrites = this.stateDbWrites.then(() => write);
-    const index = this.applier.index;
-    for (let i = this.appliedWaiters.length - 1; i >= 0; i--) {
-      const w = this.appliedWaiters[i]!;
-      if (w.index <= index) {
-        this.appliedWaiters.splice(i, 1);
-        w.resolve();
-      }
-    }
+    const index = this.appliedIndex;
+    const ready = this.appliedWaiters.filter((w) => w.index <= index);
+    this.appliedWaiters = this.appliedWaiters.filter((w) => w.index > index);
+    for (const w of ready) w.resolve();
+    this.snapshots.maybeSnapshot(this.stateDbWrites);
+    this.membership.afterApply();
+  }
+
+  /** Resolves once every state DB write queued so far is done. */
+  flushState(): Promise<void> {
+    return this.stateDbWrites;
   }
 
   private onSoftState(ss: SoftState): void {
@@ -204,11 +270,11 @@ export class Member {
   }
 
   waitApplied(index: number): Promise<void> {
-    if (this.applier.index >= index) return Promise.resolve();
+    if (this.appliedIndex >= index) return Promise.resolve();
     return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
   }
 
-  private settle(id: string, result: ApplyResult): void {
+  settle(id: string, result: ApplyResult): void {
     const w = this.waiting.get(id);
     if (!w) return;
     this.waiting.delete(id);
@@ -234,12 +300,12 @@ export class Member {
     return this.driver.node.raft.state === 'leader';
   }
 
-  get appliedIndex(): number {
-    return this.applier.index;
-  }
-
   get committedIndex(): number {
     return this.driver.node.raft.log.committed;
+  }
+
+  get isLearner(): boolean {
+    return this.driver.node.raft.isLearner;
   }
 
   /** Wait until a linearizable read may be served here (ReadIndex round, then apply up to it). */
@@ -287,18 +353,37 @@ export class Member {
     await this.propose({ kind: 'leaseRevoke', req: { ID: id } });
   }
 
+  alarms(): Alarm[] {
+    return this.db.alarms.list();
+  }
+
+  /** Writes that could grow the database: refused while the cluster is out of space. */
+  private growsDatabase(body: ProposalBody): boolean {
+    if (body.kind === 'put' || body.kind === 'leaseGrant') return true;
+    return body.kind === 'txn' && !isReadOnlyTxn(body.req);
+  }
+
   /** Propose through Raft and wait until applied here; resolves with the response apply produced. */
   async propose(body: ProposalBody): Promise<unknown> {
     if (this.stopped) throw EtcdError.stopped();
     const id = `${hexId(this.id)}-${++this.proposalSeq}`;
     const data = encodeProposal({ id, ...body } as Proposal);
     if (data.byteLength > this.cfg.maxRequestBytes) throw EtcdError.requestTooLarge();
-    if (body.kind === 'put' || body.kind === 'txn' || body.kind === 'leaseGrant') {
-      // etcd's backend quota: writes that could grow the database are refused once it is full; deletes,
+    if (this.growsDatabase(body)) {
+      if (this.alarms().some((a) => a.alarm === 'NOSPACE')) throw EtcdError.noSpace();
+      // etcd's backend quota: a write that would pass it raises the NOSPACE alarm and is refused; deletes,
       // compaction and revokes still pass so that space can be reclaimed.
       const quota = this.cfg.quotaBackendBytes > 0 ? this.cfg.quotaBackendBytes : DEFAULT_QUOTA_BYTES;
-      if (this.db.sizeBytes() + data.byteLength > quota) throw EtcdError.noSpace();
+      if (this.db.sizeBytes() + data.byteLength > quota) {
+        void this.propose({ kind: 'alarm', req: { action: 'ACTIVATE', memberID: BigInt(this.id), alarm: 'NOSPACE' } }).catch(() => undefined);
+        throw EtcdError.noSpace();
+      }
     }
+    return this.submitAndWait(id, (n) => n.propose(data));
+  }
+
+  /** Hand a proposal to Raft with `submit` and wait until the entry with proposal id `id` is applied here. */
+  async submitAndWait(id: string, submit: (n: RawNode) => void): Promise<unknown> {
     const timeoutMs = 5000 + 2 * this.cfg.electionTimeout;
     const result = await new Promise<ApplyResult>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -306,7 +391,7 @@ export class Member {
         resolve({ ok: false, error: EtcdError.timeout() });
       }, timeoutMs);
       this.waiting.set(id, { resolve, timer });
-      this.proposeWhenLeaderKnown(data, Date.now() + timeoutMs).catch((e) => {
+      this.submitWhenLeaderKnown(submit, Date.now() + timeoutMs).catch((e) => {
         this.waiting.delete(id);
         clearTimeout(timer);
         reject(e);
@@ -316,11 +401,15 @@ export class Member {
     return result.response;
   }
 
+  nextProposalId(): string {
+    return `${hexId(this.id)}-${++this.proposalSeq}`;
+  }
+
   /** During an election there is nobody to take a proposal; wait for a leader rather than fail at once. */
-  private async proposeWhenLeaderKnown(data: Uint8Array, deadline: number): Promise<void> {
+  private async submitWhenLeaderKnown(submit: (n: RawNode) => void, deadline: number): Promise<void> {
     for (;;) {
       try {
-        this.driver.withNode((n) => n.propose(data));
+        this.driver.withNode(submit);
         return;
       } catch (e) {
         if (!(e instanceof ErrProposalDropped)) throw e;
@@ -342,7 +431,7 @@ export class Member {
     }
   }
 
-  /** The leader's client URL, for requests only the leader can answer (keepalives, TTL queries). */
+  /** The leader's client URL, for requests only the leader can answer (keepalives, TTL queries, promotion). */
   leaderClientUrl(): string | undefined {
     const lead = this.leader;
     if (lead === NONE) return undefined;
@@ -361,6 +450,7 @@ export class Member {
     if (this.stopped) return;
     this.stopped = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.autoCompactor.stop();
     this.reads.stop();
     this.watches.stop();
     for (const [id, w] of this.waiting) {
@@ -370,7 +460,13 @@ export class Member {
     }
     await this.driver.stop();
     await this.transport.stop();
+    await this.snapshots.stop();
     await this.stateDbWrites.catch(() => undefined);
-    await Promise.all([this.log.close(), this.db.close()]);
+    await Promise.all([this.log.close(), this.state.close()]);
   }
+}
+
+function nullHooks(): ApplierHooks {
+  const none = () => undefined;
+  return { applied: none, events: none, confChange: none, leaderEntryApplied: none, peerUrlsChanged: none };
 }

@@ -12,7 +12,10 @@ export type Proposal =
   | { id: string; kind: 'leaseGrant'; req: pb.LeaseGrantRequest }
   | { id: string; kind: 'leaseRevoke'; req: pb.LeaseRevokeRequest }
   /** A member publishes its name and client URLs once it runs (etcd's member attributes). */
-  | { id: string; kind: 'memberAttributes'; req: pb.Member };
+  | { id: string; kind: 'memberAttributes'; req: pb.Member }
+  /** New peer URLs for a member (etcd's MemberUpdate); not a Raft configuration change. */
+  | { id: string; kind: 'memberUpdate'; req: pb.MemberUpdateRequest }
+  | { id: string; kind: 'alarm'; req: pb.AlarmRequest };
 
 export type ProposalKind = Proposal['kind'];
 
@@ -24,6 +27,8 @@ const codecs = {
   leaseGrant: messageCodec<pb.LeaseGrantRequest>('etcdserverpb.LeaseGrantRequest'),
   leaseRevoke: messageCodec<pb.LeaseRevokeRequest>('etcdserverpb.LeaseRevokeRequest'),
   memberAttributes: messageCodec<pb.Member>('etcdserverpb.Member'),
+  memberUpdate: messageCodec<pb.MemberUpdateRequest>('etcdserverpb.MemberUpdateRequest'),
+  alarm: messageCodec<pb.AlarmRequest>('etcdserverpb.AlarmRequest'),
 } as const;
 
 const packr = new Packr({ useRecords: false });
@@ -44,4 +49,22 @@ export function decodeProposal(data: Uint8Array): Proposal {
   const codec = codecs[env.kind] as { decode(b: Uint8Array): unknown } | undefined;
   if (!codec) throw new Error(`unknown proposal kind ${String(env.kind)}`);
   return { id: env.id, kind: env.kind, req: codec.decode(env.body) } as Proposal;
+}
+
+const memberCodec = messageCodec<pb.Member>('etcdserverpb.Member');
+
+/** What a membership conf change carries besides the node id: the proposal id and the member's record. */
+export interface ConfChangeContext {
+  id: string;
+  member: pb.Member;
+}
+
+export function encodeConfContext(c: ConfChangeContext): Uint8Array {
+  return packr.pack({ id: c.id, member: memberCodec.encode(c.member) });
+}
+
+export function decodeConfContext(data: Uint8Array | undefined): ConfChangeContext | undefined {
+  if (!data || data.byteLength === 0) return undefined;
+  const raw = packr.unpack(data) as { id: string; member: Uint8Array };
+  return { id: raw.id, member: memberCodec.decode(raw.member) };
 }

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { SnapshotMessage } from '../raft/types.js';
 import { encodeFrame, encodeFrameHeader, FrameDecoder } from './frame-codec.js';
 import { decodeHandshakeReply } from './handshake.js';
 import { packBody } from './msgpack-body.js';
+import { encodeSnapshotDataPrefix, encodeSnapshotEndFrame, encodeSnapshotHeaderFrame } from './snapshot-frames.js';
 import { handshakeFrame, rawConnection } from './test-peers.js';
-import { connectAll, heartbeat, PINO_WARN, TransportHarness, waitFor, type TransportUnderTest } from './test-support.js';
+import { connectAll, heartbeat, oneOfEveryKind, PINO_WARN, TransportHarness, waitFor, type TransportUnderTest } from './test-support.js';
 
 const harness = new TransportHarness();
 afterEach(() => harness.stopAll());
@@ -80,6 +82,40 @@ describe('handshake checks', () => {
     expect(warned(b, 'dropped message addressed outside its connection')).toBe(true);
     raw.socket.destroy();
     await raw.closed;
+  });
+
+  it('drops a snapshot sent on the stream channel, where the member would never have stored its bytes', async () => {
+    const [a, b] = await Promise.all([harness.start(1), harness.start(2)]);
+    b.transport.addPeer(1, a.url);
+    const snap = oneOfEveryKind(1, 2).find((m) => m.type === 'snap')!;
+    const raw = await rawConnection(b.transport.listenPort);
+    raw.socket.write(Buffer.concat([handshakeFrame({ from: 1, to: 2 }), encodeFrame(packBody(snap)), encodeFrame(packBody(heartbeat(1, 2, 7)))]));
+    await waitFor(() => b.received.length === 1, 'the heartbeat after it');
+    expect(b.received[0]).toMatchObject({ type: 'heartbeat', commit: 7 });
+    expect(warned(b, 'dropped snapshot sent on the stream channel')).toBe(true);
+    raw.socket.destroy();
+    await raw.closed;
+  });
+
+  it('closes a snapshot connection whose frames break the protocol, delivering nothing', async () => {
+    const [a, b] = await Promise.all([harness.start(1), harness.start(2)]);
+    b.transport.addPeer(1, a.url);
+    const snap = oneOfEveryKind(1, 2).find((m) => m.type === 'snap')! as SnapshotMessage;
+    const attempts: Array<[Buffer, string]> = [
+      [Buffer.concat([encodeSnapshotDataPrefix(1), Buffer.from([0])]), 'snapshot data while awaitingHeader'],
+      // A pre-streaming sender's one-frame snapshot.
+      [encodeFrame(packBody(snap)), 'malformed snapshot frame: unknown snapshot frame kind'],
+      [encodeSnapshotHeaderFrame({ ...snap, from: 3 }), 'snapshot addressed from 3 to 2 on a connection from 1 to 2'],
+      [Buffer.concat([encodeSnapshotHeaderFrame(snap), encodeSnapshotHeaderFrame(snap)]), 'snapshot header while receiving'],
+      [Buffer.concat([encodeSnapshotHeaderFrame(snap), encodeSnapshotEndFrame({ length: 1, sha256: new Uint8Array(32) })]), 'received 0 bytes, the sender sent 1'],
+    ];
+    for (const [frames, reason] of attempts) {
+      const raw = await rawConnection(b.transport.listenPort);
+      raw.socket.write(Buffer.concat([handshakeFrame({ from: 1, to: 2, channel: 'snapshot' }), frames]));
+      await raw.closed;
+      expect(warned(b, 'failed to receive snapshot', reason)).toBe(true);
+    }
+    expect(b.received).toEqual([]);
   });
 
   it('closes a connection that sends no handshake in time', async () => {

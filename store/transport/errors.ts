@@ -9,3 +9,15 @@ export class TransportConfigError extends Error {
     this.name = 'TransportConfigError';
   }
 }
+
+/**
+ * A streamed snapshot could not be received whole: its checksum or length did not match, the connection closed
+ * or broke the protocol before the end, or the transport is stopping. Thrown from the chunk iterator handed to
+ * receiveSnapshot, so the member discards what it wrote; the sender learns of it as onSnapshotStatus(false).
+ */
+export class SnapshotTransferError extends Error {
+  constructor(message: string) {
+    super(`snapshot transfer: ${message}`);
+    this.name = 'SnapshotTransferError';
+  }
+}

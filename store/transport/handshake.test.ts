@@ -58,3 +58,15 @@ describe('snapshot ack', () => {
     expect(decodeSnapshotAck(packBody({ accepted: true }))).toBeUndefined();
   });
 });
+
+describe('a joining member (no cluster id yet)', () => {
+  const local = { clusterId: 'c1', selfId: 1, isKnownPeer: (id: number) => id === 4 };
+  it('is let in only by members that already list it', () => {
+    expect(judgeHandshake({ protocol: PEER_PROTOCOL, clusterId: '', from: 4, to: 1, channel: 'stream' }, local).accepted).toBe(true);
+    expect(judgeHandshake({ protocol: PEER_PROTOCOL, clusterId: '', from: 5, to: 1, channel: 'stream' }, local).accepted).toBe(false);
+  });
+  it('accepts its peers whatever their cluster id until it learns it', () => {
+    const joiner = { clusterId: '', selfId: 4, isKnownPeer: (id: number) => id === 1 };
+    expect(judgeHandshake({ protocol: PEER_PROTOCOL, clusterId: 'c1', from: 1, to: 4, channel: 'snapshot' }, joiner).accepted).toBe(true);
+  });
+});

@@ -60,7 +60,10 @@ export function decodeHandshake(body: Uint8Array): ParsedHandshake {
 
 /** The reasons carry etcd's wording where etcd has the same check, so operators recognise them. */
 export function judgeHandshake(handshake: Handshake, local: LocalIdentity): HandshakeReply {
-  if (handshake.clusterId !== local.clusterId) {
+  // A member joining a running cluster does not know the cluster id until the leader's snapshot tells it: it
+  // presents none (''), and is let in only by members that already list its id, i.e. after MemberAdd.
+  const joining = handshake.clusterId === '' || local.clusterId === '';
+  if (!joining && handshake.clusterId !== local.clusterId) {
     return { accepted: false, reason: `cluster ID mismatch (local ${local.clusterId}, remote ${handshake.clusterId})` };
   }
   if (handshake.to !== local.selfId) {

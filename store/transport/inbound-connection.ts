@@ -13,7 +13,8 @@ import {
   type LocalIdentity,
 } from './handshake.js';
 import { decodeMessage } from './message-codec.js';
-import { encodeSnapshotAck, snapshotAckFor } from './snapshot-ack.js';
+import { SnapshotReceiver, type ReceiveSnapshot } from './snapshot-receiver.js';
+import type { TaskTracker } from './task-tracker.js';
 import type { TransportTuning } from './tuning.js';
 
 export interface InboundConnectionOptions {
@@ -21,9 +22,11 @@ export interface InboundConnectionOptions {
   local: LocalIdentity;
   tuning: TransportTuning;
   logger: Logger;
+  tasks: TaskTracker;
   /** The handshake was accepted; the transport may now replace an older connection from the same peer. */
   onAccepted(connection: InboundConnection): void;
   onMessage(message: Message): void;
+  receiveSnapshot: ReceiveSnapshot;
   onClosed(connection: InboundConnection): void;
 }
 
@@ -33,14 +36,18 @@ type InboundState =
   | { kind: 'closed' };
 
 /**
- * One accepted connection: checks the handshake, then turns frames into messages in the order they were sent.
- * A connection that breaks the protocol (an oversized or undecodable frame) is closed, because after a bad frame
- * the byte stream can no longer be trusted; the sender reconnects.
+ * One accepted connection: checks the handshake, then turns frames into messages in the order they were sent,
+ * or on a snapshot connection hands them to a SnapshotReceiver. A connection that breaks the protocol (an
+ * oversized or undecodable frame) is closed, because after a bad frame the byte stream can no longer be trusted;
+ * the sender reconnects.
  */
 export class InboundConnection {
   private state: InboundState;
   private readonly decoder = new FrameDecoder(MAX_CONTROL_FRAME_BYTES);
   private logger: Logger;
+  private snapshots: SnapshotReceiver | undefined;
+  /** Set while a member is slower than the snapshot arriving: frames wait in the socket and the kernel. */
+  private readingPaused = false;
 
   constructor(private readonly options: InboundConnectionOptions) {
     const { socket } = options;
@@ -71,12 +78,17 @@ export class InboundConnection {
   private markClosed(): void {
     if (this.state.kind === 'awaitingHandshake') clearTimeout(this.state.timer);
     this.state = { kind: 'closed' };
+    this.snapshots?.close();
   }
 
   private readonly onData = (chunk: Buffer): void => {
     this.decoder.push(chunk);
-    // onMessage may stop the transport, so the state is checked again before every frame.
-    while (this.state.kind !== 'closed') {
+    this.readFrames();
+  };
+
+  private readFrames(): void {
+    // onMessage may stop the transport and a snapshot may pause reading, so both are checked before every frame.
+    while (this.state.kind !== 'closed' && !this.readingPaused) {
       const next = this.decoder.next();
       switch (next.kind) {
         case 'incomplete':
@@ -87,13 +99,27 @@ export class InboundConnection {
           return;
         case 'frame':
           if (this.state.kind === 'awaitingHandshake') this.onHandshakeFrame(next.body);
+          else if (this.snapshots) this.snapshots.onFrame(next.body);
           else this.onMessageFrame(this.state.handshake, next.body);
           break;
         default:
           assertNever(next);
       }
     }
-  };
+  }
+
+  private pauseReading(): void {
+    this.readingPaused = true;
+    this.options.socket.pause();
+  }
+
+  /** Frames already buffered are taken first; they may fill the member's queue again before the socket resumes. */
+  private resumeReading(): void {
+    if (!this.readingPaused) return;
+    this.readingPaused = false;
+    this.readFrames();
+    if (!this.readingPaused && this.state.kind !== 'closed') this.options.socket.resume();
+  }
 
   private onHandshakeFrame(body: Buffer): void {
     const parsed = decodeHandshake(body);
@@ -114,8 +140,9 @@ export class InboundConnection {
       handshake.channel === 'snapshot' ? this.options.tuning.maxSnapshotFrameBytes : this.options.tuning.maxStreamFrameBytes,
     );
     if (handshake.channel === 'snapshot') {
-      // A sender that vanished mid-snapshot would otherwise leave a partly buffered frame here until TCP
-      // keepalive notices, which can take hours.
+      this.snapshots = this.createSnapshotReceiver(handshake);
+      // A sender that vanished mid-snapshot, or a member that stopped reading one, would otherwise hold the
+      // connection and the member's half-written snapshot until TCP keepalive notices, which can take hours.
       this.options.socket.setTimeout(this.options.tuning.snapshotIdleTimeoutMs, () => {
         this.logger.warn({ ms: this.options.tuning.snapshotIdleTimeoutMs }, 'closed idle snapshot connection');
         this.close();
@@ -124,6 +151,21 @@ export class InboundConnection {
     this.options.socket.write(encodeFrame(encodeHandshakeReply(reply)));
     this.logger.debug('accepted peer connection');
     this.options.onAccepted(this);
+  }
+
+  private createSnapshotReceiver(handshake: Handshake): SnapshotReceiver {
+    return new SnapshotReceiver({
+      handshake,
+      maxQueuedChunks: this.options.tuning.maxQueuedSnapshotChunks,
+      logger: this.logger,
+      tasks: this.options.tasks,
+      receiveSnapshot: this.options.receiveSnapshot,
+      deliver: (message) => this.options.onMessage(message),
+      pauseReading: () => this.pauseReading(),
+      resumeReading: () => this.resumeReading(),
+      reply: (body) => this.options.socket.write(encodeFrame(body)),
+      closeConnection: () => this.close(),
+    });
   }
 
   /** The reason goes back to the sender too, so the misconfigured side can log it as well. */
@@ -150,9 +192,12 @@ export class InboundConnection {
       this.logger.warn({ type: message.type, from: message.from, to: message.to }, 'dropped message addressed outside its connection');
       return;
     }
-    this.options.onMessage(message);
-    if (handshake.channel === 'snapshot' && message.type === 'snap' && this.state.kind === 'accepted') {
-      this.options.socket.write(encodeFrame(encodeSnapshotAck(snapshotAckFor(message.snapshot.metadata))));
+    if (message.type === 'snap') {
+      // Snapshots travel only on their own channel, where the member's receiveSnapshot sees their bytes first;
+      // one delivered from here would reach Raft with state the member never stored.
+      this.logger.warn({ index: message.snapshot?.metadata?.index }, 'dropped snapshot sent on the stream channel');
+      return;
     }
+    this.options.onMessage(message);
   }
 }

@@ -127,7 +127,11 @@ describe('PeerTransport', () => {
     expect(() => a.transport.addPeer(0, 'http://127.0.0.1:1')).toThrow(TransportConfigError);
     expect(() => a.transport.addPeer(2, 'https://127.0.0.1:1')).toThrow(TransportConfigError);
     expect(() => a.transport.updatePeer(9, 'http://127.0.0.1:1')).toThrow('unknown peer 9');
-    expect(() => new PeerTransport({ selfId: 1, clusterId: '', listen: { host: '127.0.0.1', port: 0 }, onMessage: () => {} })).toThrow(TransportConfigError);
+    expect(() => new PeerTransport({ selfId: 1, clusterId: 7 as unknown as string, listen: { host: '127.0.0.1', port: 0 }, onMessage: () => {} })).toThrow(TransportConfigError);
+    const listen = { host: '127.0.0.1', port: 0 };
+    expect(
+      () => new PeerTransport({ selfId: 1, clusterId: 'c', listen, onMessage: () => {}, tuning: { snapshotChunkBytes: 2048, maxSnapshotFrameBytes: 2048 } }),
+    ).toThrow('does not fit in maxSnapshotFrameBytes');
     expect(() => a.transport.send([heartbeat(1, 9, 1)])).not.toThrow();
     expect(a.unreachable).toEqual([]);
     await expect(a.transport.start()).rejects.toThrow(TransportConfigError);

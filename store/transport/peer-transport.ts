@@ -1,12 +1,14 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
-import type { Message, NodeId } from '../raft/types.js';
+import type { Message, NodeId, SnapshotMessage } from '../raft/types.js';
 import { TransportConfigError } from './errors.js';
 import { isNodeId, type LocalIdentity } from './handshake.js';
+import { collectSnapshotData, snapshotDataOf } from './in-memory-snapshots.js';
 import { InboundConnection } from './inbound-connection.js';
 import { formatPeerAddress, parsePeerUrl } from './peer-url.js';
 import { RemotePeer } from './remote-peer.js';
 import { SocketTracker } from './socket-tracker.js';
+import { TaskTracker } from './task-tracker.js';
 import { resolveTuning, type TransportTuning } from './tuning.js';
 
 export interface PeerTransportOptions {
@@ -16,15 +18,38 @@ export interface PeerTransportOptions {
   /** Where to accept peer connections; port 0 picks a free port, read back from listenPort. */
   listen: { host: string; port: number };
   logger?: Logger;
-  /** Called once per received message, in the order its sender sent it on that connection. */
+  /**
+   * Called once per received message, in the order its sender sent it on that connection. A snap message comes
+   * only after receiveSnapshot resolved for it, with snapshot.data empty (unless receiveSnapshot is absent).
+   */
   onMessage(message: Message): void;
   /** The peer could not be reached and messages to it were dropped; at most once per peer per interval. */
   onUnreachable?(id: NodeId): void;
   /**
-   * The peer's transport received a snapshot whole and handed it to its member (true), or the snapshot could not
-   * be delivered (false). One call per snap message sent to a known peer.
+   * The peer's member stored a snapshot we sent and its transport handed the snap message to Raft (true), or the
+   * snapshot could not be delivered (false). One call per snap message sent to a known peer.
    */
   onSnapshotStatus?(id: NodeId, ok: boolean): void;
+  /**
+   * Sending side: the state bytes of a snapshot about to be sent, produced lazily from the member's state. Called
+   * when the snapshot's turn on its connection comes. The iterable is read only as fast as the peer takes it, and
+   * closed (return()) if the transfer ends early, so it may hold a database snapshot open until then. A yielded
+   * array must not be changed afterwards: it may be written to the socket as it is. A rejection, or an error thrown
+   * from the iterable, fails the snapshot (onSnapshotStatus(id, false)).
+   * Absent: msg.snapshot.data is sent.
+   */
+  openSnapshot?(message: SnapshotMessage): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * Receiving side: store an incoming snapshot's bytes. `message` is the snap message with snapshot.data empty;
+   * `chunks` yields the bytes as they arrive (bounded: the sender waits while this is slow) and ends only once
+   * their length and SHA-256 are verified; if they are not, or the connection fails or the transport stops, the
+   * next read throws a SnapshotTransferError and what was written must be discarded. The transport delivers the
+   * snap message through onMessage, and the sender reports success, only after this resolves having read the
+   * stream to its end; a rejection fails the snapshot on both sides and Raft never sees it. stop() waits for
+   * pending calls to settle.
+   * Absent: the bytes are collected into the delivered message's snapshot.data.
+   */
+  receiveSnapshot?(message: SnapshotMessage, chunks: AsyncIterable<Uint8Array>): Promise<void>;
   tuning?: Partial<TransportTuning>;
 }
 
@@ -45,14 +70,16 @@ export class PeerTransport {
   /** The current inbound stream per peer; a newer one replaces it (the sender only keeps one). */
   private readonly inboundStreams = new Map<NodeId, InboundConnection>();
   private readonly sockets = new SocketTracker();
+  private readonly tasks = new TaskTracker();
   private readonly local: LocalIdentity;
   private server: Server | undefined;
   private lifecycle: Lifecycle = 'created';
 
   constructor(options: PeerTransportOptions) {
     if (!isNodeId(options.selfId)) throw new TransportConfigError(`selfId must be a positive integer, got ${options.selfId}`);
-    if (typeof options.clusterId !== 'string' || options.clusterId === '') {
-      throw new TransportConfigError('clusterId must be a non-empty string');
+    // '' is a joining member that has not learnt its cluster's id yet (see judgeHandshake).
+    if (typeof options.clusterId !== 'string') {
+      throw new TransportConfigError('clusterId must be a string');
     }
     const { port } = options.listen;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TransportConfigError(`listen port ${port} is out of range`);
@@ -107,7 +134,9 @@ export class PeerTransport {
         address,
         tuning: this.tuning,
         sockets: this.sockets,
+        tasks: this.tasks,
         logger,
+        openSnapshot: (message) => (this.options.openSnapshot ? this.options.openSnapshot(message) : snapshotDataOf(message)),
         onUnreachable: (peerId) => this.options.onUnreachable?.(peerId),
         onSnapshotStatus: (peerId, ok) => this.options.onSnapshotStatus?.(peerId, ok),
       }),
@@ -157,7 +186,10 @@ export class PeerTransport {
     }
   }
 
-  /** Closes every connection and the listener and cancels every timer; resolves once all sockets are closed. */
+  /**
+   * Closes every connection and the listener and cancels every timer; resolves once all sockets are closed and
+   * every snapshot being read from openSnapshot or written by receiveSnapshot has ended.
+   */
   async stop(): Promise<void> {
     if (this.lifecycle === 'stopped') return;
     this.lifecycle = 'stopped';
@@ -166,7 +198,7 @@ export class PeerTransport {
     for (const connection of this.inbound) connection.close();
     const server = this.server;
     const serverClosed = server?.listening ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
-    await Promise.all([serverClosed, this.sockets.destroyAll()]);
+    await Promise.all([serverClosed, this.sockets.destroyAll(), this.tasks.settleAll()]);
     this.logger.info('peer transport stopped');
   }
 
@@ -181,8 +213,11 @@ export class PeerTransport {
       local: this.local,
       tuning: this.tuning,
       logger: this.logger,
+      tasks: this.tasks,
       onAccepted: (accepted) => this.onInboundAccepted(accepted),
       onMessage: (message) => this.options.onMessage(message),
+      receiveSnapshot: (message, chunks) =>
+        this.options.receiveSnapshot ? this.options.receiveSnapshot(message, chunks) : collectSnapshotData(message, chunks),
       onClosed: (closed) => this.onInboundClosed(closed),
     });
     this.inbound.add(connection);
@@ -191,8 +226,8 @@ export class PeerTransport {
   private onInboundAccepted(connection: InboundConnection): void {
     const handshake = connection.handshake;
     if (handshake?.channel !== 'stream') return;
-    // Only streams: a sender opens its next snapshot connection as soon as the last snapshot left its socket,
-    // while we may still be reading that snapshot on the older connection.
+    // Only streams: a snapshot connection ends by itself, and a sender may open its next one while we are still
+    // finishing with the last (our member writing its final chunks, or a failed one being torn down).
     const previous = this.inboundStreams.get(handshake.from);
     this.inboundStreams.set(handshake.from, connection);
     if (previous && previous !== connection) previous.close();

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import type { Message, NodeId } from '../raft/types.js';
 import { PEER_PROTOCOL, type Handshake, type PeerChannel } from './handshake.js';
 import type { PeerAddress } from './peer-url.js';
-import { SnapshotLink } from './snapshot-link.js';
+import { SnapshotLink, type OpenSnapshot } from './snapshot-link.js';
 import type { SocketTracker } from './socket-tracker.js';
 import { StreamLink } from './stream-link.js';
+import type { TaskTracker } from './task-tracker.js';
 import { Throttle } from './throttle.js';
 import type { TransportTuning } from './tuning.js';
 
@@ -15,7 +16,9 @@ export interface RemotePeerOptions {
   address: PeerAddress;
   tuning: TransportTuning;
   sockets: SocketTracker;
+  tasks: TaskTracker;
   logger: Logger;
+  openSnapshot: OpenSnapshot;
   onUnreachable(id: NodeId): void;
   onSnapshotStatus(id: NodeId, ok: boolean): void;
 }
@@ -57,7 +60,9 @@ export class RemotePeer {
       handshake: handshake('snapshot'),
       tuning: options.tuning,
       sockets: options.sockets,
+      tasks: options.tasks,
       logger: options.logger.child({ channel: 'snapshot' }),
+      openSnapshot: options.openSnapshot,
       onSnapshotStatus: (ok) => options.onSnapshotStatus(this.id, ok),
       onUnreachable: reportUnreachable,
     });

@@ -71,13 +71,15 @@ describe('snapshot channel', () => {
     expect(a.unreachable).toContain(2);
   });
 
-  it('reports failure when the receiver refuses a snapshot frame over its limit, though the kernel took the bytes', async () => {
-    const [a, b] = await Promise.all([harness.start(1), harness.start(2, { tuning: { maxSnapshotFrameBytes: 1024 * 1024 } })]);
+  it('reports failure when the receiver refuses a snapshot chunk over its frame limit, though the kernel took the bytes', async () => {
+    // b accepts 64 KiB frames; a sends its default 1 MiB chunks.
+    const [a, b] = await Promise.all([harness.start(1), harness.start(2, { tuning: { maxSnapshotFrameBytes: 64 * 1024, snapshotChunkBytes: 32 * 1024 } })]);
     connectAll([a, b]);
     a.transport.send([snapshotOf(20 * 1024 * 1024)]);
     await waitFor(() => a.snapshotStatuses.length === 1, 'a snapshot status');
     expect(a.snapshotStatuses).toEqual([{ id: 2, ok: false }]);
-    expect(b.logLines.some((l) => l.msg === 'closed peer connection: frame too large' && l.limit === 1024 * 1024)).toBe(true);
+    expect(b.logLines.some((l) => l.msg === 'closed peer connection: frame too large' && l.limit === 64 * 1024)).toBe(true);
+    expect(b.received).toEqual([]);
     // The stream link is untouched by the snapshot connection's failure.
     a.transport.send([heartbeat(1, 2, 1)]);
     await waitFor(() => b.received.length === 1, 'a heartbeat after the failed snapshot');

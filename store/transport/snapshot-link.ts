@@ -3,13 +3,16 @@ import type { Logger } from 'pino';
 import type { NodeId, SnapshotMessage } from '../raft/types.js';
 import { assertNever } from './assert-never.js';
 import { dialPeer, type DialOutcome } from './dial.js';
-import { encodeFrameHeader, FrameDecoder } from './frame-codec.js';
+import { FrameDecoder } from './frame-codec.js';
 import { MAX_CONTROL_FRAME_BYTES, type Handshake } from './handshake.js';
-import { encodeMessage } from './message-codec.js';
 import type { PeerAddress } from './peer-url.js';
 import { decodeSnapshotAck, isAckFor } from './snapshot-ack.js';
+import { writeSnapshot, type SnapshotWriteOutcome } from './snapshot-writer.js';
 import type { SocketTracker } from './socket-tracker.js';
+import type { TaskTracker } from './task-tracker.js';
 import type { TransportTuning } from './tuning.js';
+
+export type OpenSnapshot = (message: SnapshotMessage) => Promise<AsyncIterable<Uint8Array>>;
 
 export interface SnapshotLinkOptions {
   peerId: NodeId;
@@ -17,7 +20,9 @@ export interface SnapshotLinkOptions {
   handshake: Handshake;
   tuning: TransportTuning;
   sockets: SocketTracker;
+  tasks: TaskTracker;
   logger: Logger;
+  openSnapshot: OpenSnapshot;
   onSnapshotStatus(ok: boolean): void;
   onUnreachable(): void;
 }
@@ -25,15 +30,17 @@ export interface SnapshotLinkOptions {
 type SnapshotLinkState =
   | { kind: 'idle' }
   | { kind: 'dialing'; cancel: () => void }
-  /** `current` is being written, or has been written and waits for the receiver's ack. */
-  | { kind: 'sending'; socket: Socket; current: SnapshotMessage; startedAt: number; bytes: number }
+  /** `current` is being streamed, or (once `written`) waits for the receiver's ack. */
+  | { kind: 'sending'; socket: Socket; current: SnapshotMessage; startedAt: number; written: { bytes: number } | undefined }
   | { kind: 'closed' };
 
 /**
  * Sends snapshots to one peer over a connection of their own, so that a snapshot of hundreds of MiB never sits
  * in front of heartbeats and appends. The connection is opened when a snapshot is waiting and ended when none
  * is, like etcd's one HTTP POST per snapshot; there is no reconnect loop because a failed snapshot is reported
- * to Raft, which decides when to try again. Success is reported when the receiver acknowledges the snapshot.
+ * to Raft, which decides when to try again. Each snapshot is streamed from the member's openSnapshot, called
+ * when its turn on the connection comes (so a queued snapshot holds no state open), and success is reported
+ * when the receiver acknowledges it: after its member has stored it.
  */
 export class SnapshotLink {
   private state: SnapshotLinkState = { kind: 'idle' };
@@ -122,25 +129,47 @@ export class SnapshotLink {
       socket.end();
       return;
     }
-    const body = encodeMessage(next);
-    this.state = { kind: 'sending', socket, current: next, startedAt: performance.now(), bytes: body.length };
-    // Header and body go out in one writev, so the body is not copied again just to sit behind its header.
-    socket.cork();
-    socket.write(encodeFrameHeader(body.length));
-    socket.write(body);
-    socket.uncork();
+    this.state = { kind: 'sending', socket, current: next, startedAt: performance.now(), written: undefined };
+    const write = writeSnapshot({ socket, message: next, open: this.options.openSnapshot, chunkBytes: this.options.tuning.snapshotChunkBytes });
+    this.options.tasks.track(write.then((outcome) => this.onWritten(socket, next, outcome)));
+  }
+
+  private onWritten(socket: Socket, message: SnapshotMessage, outcome: SnapshotWriteOutcome): void {
+    const state = this.state;
+    if (state.kind !== 'sending' || state.socket !== socket || state.current !== message) return;
+    switch (outcome.kind) {
+      case 'written':
+        state.written = { bytes: outcome.bytes };
+        return;
+      case 'interrupted':
+        // The socket's close handler reports the failure; by now it has usually done so already.
+        return;
+      case 'failed':
+        // Our own state could not be read: the peer is not to blame, so it is not reported unreachable (the close
+        // handler would), and snapshots queued behind this one get a fresh connection.
+        this.options.logger.warn({ index: message.snapshot.metadata.index, reason: outcome.reason }, 'failed to read snapshot to send');
+        this.state = { kind: 'idle' };
+        // Closing is how the receiver learns: its member's stream then throws and what it wrote is discarded.
+        socket.destroy();
+        this.options.onSnapshotStatus(false);
+        if (this.queue.length > 0) this.dial();
+        return;
+      default:
+        assertNever(outcome);
+    }
   }
 
   /** False when the frame is not the ack this connection is waiting for: the connection is then closed. */
   private onAck(socket: Socket, body: Buffer): boolean {
     const ack = decodeSnapshotAck(body);
-    if (this.state.kind !== 'sending' || this.state.socket !== socket || !ack || !isAckFor(ack, this.state.current.snapshot.metadata)) {
+    const state = this.state;
+    if (state.kind !== 'sending' || state.socket !== socket || !state.written || !ack || !isAckFor(ack, state.current.snapshot.metadata)) {
       this.options.logger.warn({ ack }, 'unexpected frame on snapshot connection');
       return false;
     }
-    const { current, startedAt, bytes } = this.state;
+    const { current, startedAt, written } = state;
     this.options.logger.info(
-      { index: current.snapshot.metadata.index, bytes, ms: Math.round(performance.now() - startedAt) },
+      { index: current.snapshot.metadata.index, bytes: written.bytes, ms: Math.round(performance.now() - startedAt) },
       'sent snapshot to peer',
     );
     this.options.onSnapshotStatus(true);

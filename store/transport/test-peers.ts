@@ -139,3 +139,72 @@ export class SnapshotGateProxy {
     client.on('data', onFirstBytes);
   }
 }
+
+/**
+ * Forwards connections to a transport, flipping one byte of every snapshot connection `offset` bytes after its
+ * handshake frame: corruption above TCP, which TCP's own checksum cannot catch (a bad NIC offload, a buggy
+ * middlebox, a bit flipped in memory).
+ */
+export class CorruptingProxy {
+  private readonly server = createServer((client) => this.onClient(client));
+  private readonly sockets = trackConnections(this.server);
+  private port = 0;
+  /** Bytes flipped so far. */
+  corrupted = 0;
+
+  constructor(
+    private readonly targetPort: number,
+    private readonly offset: number,
+  ) {}
+
+  async start(): Promise<void> {
+    this.port = await listenOnFreePort(this.server);
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  stop(): Promise<void> {
+    return closeServer(this.server, this.sockets);
+  }
+
+  private onClient(client: Socket): void {
+    const upstream = connect({ host: '127.0.0.1', port: this.targetPort });
+    this.sockets.add(upstream);
+    upstream.on('error', () => {});
+    upstream.once('close', () => {
+      this.sockets.delete(upstream);
+      client.destroy();
+    });
+    client.once('close', () => upstream.destroy());
+    upstream.pipe(client);
+    const decoder = new FrameDecoder(MAX_CONTROL_FRAME_BYTES);
+    let seen = 0;
+    let target: number | undefined;
+    client.on('data', (chunk: Buffer) => {
+      const start = seen;
+      seen += chunk.length;
+      if (target === undefined) {
+        decoder.push(chunk);
+        const next = decoder.next();
+        if (next.kind === 'frame') {
+          const parsed = decodeHandshake(next.body);
+          const isSnapshot = parsed.kind === 'handshake' && parsed.handshake.channel === 'snapshot';
+          target = isSnapshot ? 4 + next.body.length + this.offset : Number.POSITIVE_INFINITY;
+        }
+      }
+      let forwarded = chunk;
+      if (target !== undefined && target >= start && target < seen) {
+        forwarded = Buffer.from(chunk);
+        forwarded[target - start] ^= 0xff;
+        this.corrupted++;
+      }
+      // Keeps the receiver's backpressure reaching the sender, as a direct connection would.
+      if (!upstream.write(forwarded)) {
+        client.pause();
+        upstream.once('drain', () => client.resume());
+      }
+    });
+  }
+}

@@ -44,7 +44,14 @@ export class TransportHarness {
 
   async start(
     id: NodeId,
-    overrides: { clusterId?: string; port?: number; tuning?: Partial<TransportTuning>; onMessage?: (m: Message) => void } = {},
+    overrides: {
+      clusterId?: string;
+      port?: number;
+      tuning?: Partial<TransportTuning>;
+      onMessage?: (m: Message) => void;
+      openSnapshot?: PeerTransportOptions['openSnapshot'];
+      receiveSnapshot?: PeerTransportOptions['receiveSnapshot'];
+    } = {},
   ): Promise<TransportUnderTest> {
     const { logger, lines } = capturingLogger();
     const received: Message[] = [];
@@ -62,6 +69,8 @@ export class TransportHarness {
       onUnreachable: (peer) => void unreachable.push(peer),
       onSnapshotStatus: (peer, ok) => void snapshotStatuses.push({ id: peer, ok }),
       tuning: { ...FAST_TUNING, ...overrides.tuning },
+      ...(overrides.openSnapshot && { openSnapshot: overrides.openSnapshot }),
+      ...(overrides.receiveSnapshot && { receiveSnapshot: overrides.receiveSnapshot }),
     };
     const transport = new PeerTransport(options);
     this.started.push(transport);

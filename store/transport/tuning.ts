@@ -1,4 +1,5 @@
 import { TransportConfigError } from './errors.js';
+import { SNAPSHOT_DATA_FRAME_OVERHEAD } from './snapshot-frames.js';
 
 /** Limits and timings of the peer transport. Defaults follow etcd's rafthttp where it has an equivalent. */
 export interface TransportTuning {
@@ -13,8 +14,21 @@ export interface TransportTuning {
   maxBatchBytes: number;
   /** Largest frame body accepted on a stream connection; a larger one closes the connection. */
   maxStreamFrameBytes: number;
-  /** Largest frame body accepted on a snapshot connection (the whole snapshot travels as one frame). */
+  /**
+   * Largest frame body accepted on a snapshot connection. Snapshots travel in chunks, so this bounds one chunk (and
+   * the header frame), not the snapshot; it leaves room for a peer configured with larger chunks than ours.
+   */
   maxSnapshotFrameBytes: number;
+  /**
+   * Snapshot bytes per data frame sent. Small enough that neither side ever holds much of a snapshot at once, large
+   * enough that the per-frame cost (a 5-byte prefix, one writev) is lost in the noise.
+   */
+  snapshotChunkBytes: number;
+  /**
+   * Chunks a receiver holds for its member's snapshot writer before it stops reading the connection; TCP then
+   * stops the sender. Bounds the receiver's memory per incoming snapshot to about this many chunks.
+   */
+  maxQueuedSnapshotChunks: number;
   /** First reconnect delay after a failed or lost connection; doubles up to backoffMaxMs, resets on success. */
   backoffInitialMs: number;
   backoffMaxMs: number;
@@ -25,7 +39,8 @@ export interface TransportTuning {
   /**
    * A snapshot connection on which nothing moves for this long is closed and the snapshot reported failed, so a
    * paused or vanished peer cannot hold Raft's snapshot state for that follower forever. Shorter pauses are
-   * ridden out: TCP resumes where it stopped.
+   * ridden out: TCP resumes where it stopped. Nothing moves either while the receiving member takes no chunk, or
+   * finishes (syncs, renames) after the last one, so this is also how long a member may stall on its disk.
    */
   snapshotIdleTimeoutMs: number;
   /** At most one onUnreachable per peer per interval: about one heartbeat, which is as often as Raft could use it. */
@@ -39,7 +54,9 @@ export const DEFAULT_TUNING: Readonly<TransportTuning> = Object.freeze({
   maxQueuedSnapshots: 4,
   maxBatchBytes: 1 * MiB,
   maxStreamFrameBytes: 64 * MiB,
-  maxSnapshotFrameBytes: 512 * MiB,
+  maxSnapshotFrameBytes: 4 * MiB,
+  snapshotChunkBytes: 1 * MiB,
+  maxQueuedSnapshotChunks: 4,
   backoffInitialMs: 50,
   backoffMaxMs: 2000,
   dialTimeoutMs: 2000,
@@ -67,6 +84,12 @@ export function resolveTuning(overrides: Partial<TransportTuning> = {}): Transpo
     if (tuning[name] > MAX_ENCODABLE_FRAME_BYTES) {
       throw new TransportConfigError(`tuning.${name} exceeds the 32-bit frame length (${MAX_ENCODABLE_FRAME_BYTES})`);
     }
+  }
+  if (tuning.snapshotChunkBytes + SNAPSHOT_DATA_FRAME_OVERHEAD > tuning.maxSnapshotFrameBytes) {
+    // A cluster shares its tuning as a rule, so a member whose chunks it would refuse itself is misconfigured.
+    throw new TransportConfigError(
+      `tuning.snapshotChunkBytes (${tuning.snapshotChunkBytes}) does not fit in maxSnapshotFrameBytes (${tuning.maxSnapshotFrameBytes})`,
+    );
   }
   return tuning;
 }
