@@ -11,7 +11,7 @@ function packageVersion(): string {
   return pkg.version;
 }
 
-const program = new Command();
+const program = new Command().enablePositionalOptions();
 program.name('yawl').description('An etcd-compatible Raft store and a Kubernetes-style control plane').version(packageVersion(), '--version');
 
 program

@@ -54,6 +54,9 @@ export function storeCommand(): Command {
     cmd.addOption(opt);
   }
   for (const flag of IGNORED_FLAGS) cmd.addOption(new Option(`--${flag} [value]`).env(envName(flag)).hideHelp());
+  // `yawl store snapshot restore --data-dir D` has flags of the same names as the member's: they belong to the
+  // subcommand when they follow it.
+  cmd.enablePositionalOptions();
   cmd.addCommand(snapshotCommand());
   cmd.action(async (opts: RawStoreFlags & Record<string, unknown>) => {
     const cfg = validateStoreConfig(opts);

@@ -34,7 +34,27 @@ export function unaryHandler<Req, Res>(
   };
 }
 
-/** unaryHandler bound to one member's logger and leader check, for a service's handlers. */
-export function makeUnary(logger: Logger, hasLeader: () => boolean) {
-  return <Req, Res>(method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> => unaryHandler(logger, method, fn, hasLeader);
+export const notForLearner = () => new EtcdError(grpc.status.UNAVAILABLE, 'etcdserver: rpc not supported for learner');
+
+/** What a service's handlers need to know about their member. */
+export interface HandlerContext {
+  hasLeader(): boolean;
+  isLearner(): boolean;
+}
+
+/**
+ * unaryHandler bound to one member, for a service's handlers. As etcd, a learner answers only Status and
+ * serializable reads: `learnerOk` says which requests those are.
+ */
+export function makeUnary(logger: Logger, ctx: HandlerContext) {
+  return <Req, Res>(method: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>, learnerOk: (req: Req) => boolean = () => false): grpc.handleUnaryCall<Req, Res> =>
+    unaryHandler(
+      logger,
+      method,
+      async (req, call) => {
+        if (ctx.isLearner() && !learnerOk(req)) throw notForLearner();
+        return fn(req, call);
+      },
+      ctx.hasLeader,
+    );
 }

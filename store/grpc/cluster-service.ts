@@ -10,12 +10,12 @@ import { makeUnary } from './call-errors.js';
 import { relayError } from './leader-proxy.js';
 
 export function clusterService(member: Member, logger: Logger): ServiceImplementation<ClusterMethods> {
-  const unary = makeUnary(logger, () => member.leader !== 0);
+  const unary = makeUnary(logger, { hasLeader: () => member.leader !== 0, isLearner: () => member.isLearner });
   const ms = member.membership;
   return {
     MemberList: unary('MemberList', async () => {
-      await member.linearizableBarrier();
-      // etcd 3.4 reports revision 0 in the headers of the membership RPCs.
+      // Served from this member's applied membership, without a read barrier (as etcd 3.4): it must answer
+      // even while a freshly added member is not running yet and the cluster has no quorum. etcd 3.4 reports revision 0 in the headers of the membership RPCs.
       return { header: member.header(0), members: ms.list() };
     }),
     MemberAdd: unary('MemberAdd', async (req) => {

@@ -5,12 +5,12 @@ import type { Member } from '../server/member.js';
 import { makeUnary } from './call-errors.js';
 
 export function kvService(member: Member, logger: Logger): ServiceImplementation<KVMethods> {
-  const unary = makeUnary(logger, () => member.leader !== 0);
+  const unary = makeUnary(logger, { hasLeader: () => member.leader !== 0, isLearner: () => member.isLearner });
   return {
     Range: unary('Range', async (req) => {
       const res = await member.range(req);
       return { ...res, header: member.header(res.header.revision) };
-    }),
+    }, (req) => req.serializable),
     Put: unary('Put', async (req) => {
       const res = (await member.put(req)) as { header: { revision: bigint } };
       return { ...res, header: member.header(res.header.revision) };

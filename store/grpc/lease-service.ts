@@ -7,13 +7,13 @@ import type { LeaseMethods, ServiceImplementation } from '../../api/etcd/service
 import { ErrLeaseExpired, ErrLeaseNotFound, ErrNotPrimary } from '../lease/index.js';
 import type { Member } from '../server/member.js';
 import { EtcdError } from '../server/errors.js';
-import { makeUnary, toServiceError } from './call-errors.js';
+import { makeUnary, notForLearner, toServiceError } from './call-errors.js';
 import { relayError, type LeaderProxy } from './leader-proxy.js';
 
 const RETRY_MS = 100;
 
 export function leaseService(member: Member, proxy: LeaderProxy, logger: Logger): ServiceImplementation<LeaseMethods> {
-  const unary = makeUnary(logger, () => member.leader !== 0);
+  const unary = makeUnary(logger, { hasLeader: () => member.leader !== 0, isLearner: () => member.isLearner });
   /** The TTL a keepalive answers with: the granted TTL, or 0 for a lease that does not exist (etcd's answer). */
   async function keepAliveOnce(id: bigint, deadline: number): Promise<bigint> {
     for (;;) {
@@ -85,6 +85,10 @@ export function leaseService(member: Member, proxy: LeaderProxy, logger: Logger)
       return { header: member.header(member.store.currentRevision), leases: member.lessor.list().map((l) => ({ ID: l.id })) };
     }),
     LeaseKeepAlive: (call) => {
+      if (member.isLearner) {
+        call.emit('error', toServiceError(notForLearner(), logger, 'LeaseKeepAlive'));
+        return;
+      }
       // Answers go out in request order, one keepalive at a time per stream, as etcd's stream does.
       let chain = Promise.resolve();
       call.on('data', (req: pb.LeaseKeepAliveRequest) => {

@@ -18,7 +18,7 @@ const badTransferee = () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserve
 const transferTimeout = () => new EtcdError(status.UNAVAILABLE, 'etcdserver: request timed out, leader transfer took too long');
 
 export function maintenanceService(member: Member, logger: Logger): ServiceImplementation<MaintenanceMethods> {
-  const unary = makeUnary(logger, () => member.leader !== 0);
+  const unary = makeUnary(logger, { hasLeader: () => member.leader !== 0, isLearner: () => member.isLearner });
   const alarmMembers = (): pb.AlarmMember[] => member.alarms().map((a) => ({ memberID: BigInt(a.memberId), alarm: a.alarm }));
   return {
     Status: unary('Status', async () => {
@@ -36,7 +36,7 @@ export function maintenanceService(member: Member, logger: Logger): ServiceImple
         dbSizeInUse: size,
         isLearner: member.isLearner,
       };
-    }),
+    }, () => true),
     HashKV: unary('HashKV', async (req) => {
       const r = EtcdError.fromMvcc(() => member.store.hashKV(Number(req.revision)));
       return { header: member.header(r.revision), hash: r.hash, compact_revision: BigInt(r.compactRevision) };
@@ -79,7 +79,8 @@ export function maintenanceService(member: Member, logger: Logger): ServiceImple
     MoveLeader: unary('MoveLeader', async (req) => {
       if (!member.isLeader) throw notLeader();
       const target = Number(req.targetID);
-      if (!member.members().some((m) => Number(m.id) === target && !m.isLearner) || target === member.id) throw badTransferee();
+      if (!member.members().some((m) => Number(m.id) === target && !m.isLearner)) throw badTransferee();
+      if (target === member.id) return {}; // already there, as etcd answers
       member.driver.withNode((n) => n.transferLeadership(target));
       const deadline = Date.now() + 5000 + 2 * member.cfg.electionTimeout;
       while (member.leader !== target) {

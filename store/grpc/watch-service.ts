@@ -5,12 +5,16 @@ import type { Logger } from 'pino';
 import type * as pb from '../../api/etcd/messages.js';
 import type { ServiceImplementation, WatchMethods } from '../../api/etcd/services.js';
 import type { Member } from '../server/member.js';
-import { requiresLeader, toServiceError } from './call-errors.js';
+import { notForLearner, requiresLeader, toServiceError } from './call-errors.js';
 import { EtcdError } from '../server/errors.js';
 
 export function watchService(member: Member, logger: Logger): ServiceImplementation<WatchMethods> {
   return {
     Watch: (call) => {
+      if (member.isLearner) {
+        call.emit('error', toServiceError(notForLearner(), logger, 'Watch'));
+        return;
+      }
       if (requiresLeader(call.metadata) && member.leader === 0) {
         call.emit('error', toServiceError(EtcdError.noLeader(), logger, 'Watch'));
         return;

@@ -178,6 +178,7 @@ export class Member {
     member.leaseTimer = setInterval(() => member!.revokeExpiredLeases(), 500);
     member.watches.start();
     member.autoCompactor.start();
+    member.membership.start();
     return member;
   }
 
@@ -451,6 +452,7 @@ export class Member {
     this.stopped = true;
     if (this.leaseTimer) clearInterval(this.leaseTimer);
     this.autoCompactor.stop();
+    this.membership.stop();
     this.reads.stop();
     this.watches.stop();
     for (const [id, w] of this.waiting) {

@@ -12,13 +12,18 @@ import type { Member } from './member.js';
 import { decodeConfContext, encodeConfContext } from './proposal.js';
 import { status } from '@grpc/grpc-js';
 
+/** etcd's HealthInterval: a peer counts as healthy once connected this long. */
+const HEALTH_INTERVAL_MS = 5000;
+
 /** etcd's "ready to promote" bar: a learner within 90% of the leader's log. */
 const LEARNER_READY_FRACTION = 0.9;
 
 export const MembershipErrors = {
   peerUrlExists: () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserver: Peer URLs already exists'),
   tooManyLearners: () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserver: too many learner members in cluster'),
-  notEnoughStarted: () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserver: re-configuration failed due to not enough started members'),
+  // etcd returns this one untyped, so clients see gRPC code Unknown.
+  notEnoughStarted: () => new EtcdError(status.UNKNOWN, 'etcdserver: re-configuration failed due to not enough started members'),
+  unhealthy: () => new EtcdError(status.UNAVAILABLE, 'etcdserver: unhealthy cluster'),
   notLearner: () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserver: can only promote a learner member'),
   learnerNotReady: () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserver: can only promote a learner member which is in sync with leader'),
   notLeader: () => new EtcdError(status.FAILED_PRECONDITION, 'etcdserver: not leader'),
@@ -31,8 +36,44 @@ export function toPbMember(m: MemberRecord): pb.Member {
 export class MembershipChanges {
   private removedSelf = false;
   private snapshotAt: { index: number; confState: ConfState } | undefined;
+  /** When each peer's link came up (and has stayed up since), for etcd's strict reconfiguration checks. */
+  private readonly connectedSince = new Map<NodeId, number>();
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly m: Member) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.sampleLinks(), 250);
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private sampleLinks(): void {
+    const now = Date.now();
+    for (const x of this.m.members()) {
+      const id = Number(x.id);
+      if (id === this.m.id) continue;
+      if (this.m.transport.isConnectedTo(id)) {
+        if (!this.connectedSince.has(id)) this.connectedSince.set(id, now);
+      } else {
+        this.connectedSince.delete(id);
+      }
+    }
+  }
+
+  /** Voters (other than `except`) this member has been connected to for a health interval, itself included. */
+  private healthyVoters(except?: NodeId): number {
+    const cutoff = Date.now() - HEALTH_INTERVAL_MS;
+    return this.voters().filter((x) => {
+      const id = Number(x.id);
+      if (id === except) return false;
+      if (id === this.m.id) return true;
+      const since = this.connectedSince.get(id);
+      return since !== undefined && since <= cutoff;
+    }).length;
+  }
 
   list(): pb.Member[] {
     return this.m
@@ -106,6 +147,8 @@ export class MembershipChanges {
       // etcd's exception: a one-member cluster may always grow to two (that is how a restored cluster grows).
       const growingFromOne = started === 1 && voters.length === 1;
       if (!growingFromOne && started < quorumSize(voters.length + 1)) throw MembershipErrors.notEnoughStarted();
+      // etcd's strict check: every voter must have been reachable for a while before the quorum grows.
+      if (this.healthyVoters() < voters.length) throw MembershipErrors.unhealthy();
     }
     const token = String(this.m.db.meta.get('clusterToken') ?? this.m.cfg.initialClusterToken);
     const id = memberIdFor(urls, token);
@@ -118,10 +161,10 @@ export class MembershipChanges {
     const target = this.m.members().find((x) => BigInt(x.id) === id);
     if (!target) throw EtcdError.memberNotFound();
     if (!target.isLearner) {
-      // The voters left must still include a quorum of members this one can reach (itself included).
       const rest = this.voters().filter((x) => BigInt(x.id) !== id);
-      const reachable = rest.filter((x) => Number(x.id) === this.m.id || this.m.transport.isConnectedTo(Number(x.id))).length;
-      if (rest.length > 0 && reachable < quorumSize(rest.length)) throw MembershipErrors.notEnoughStarted();
+      if (rest.length > 0 && this.started(rest) < quorumSize(rest.length)) throw MembershipErrors.notEnoughStarted();
+      // The voters left must still include a quorum this member has been connected to for a while.
+      if (rest.length > 0 && this.healthyVoters(Number(id)) < quorumSize(rest.length)) throw MembershipErrors.unhealthy();
     }
     await this.proposeConfChange('removeNode', Number(id), toPbMember(target));
   }

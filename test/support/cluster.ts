@@ -22,6 +22,26 @@ export interface ClusterOptions {
   readonly electionMs?: number;
   /** How long a start or restart may take before it fails with the members' log tails. */
   readonly readyTimeoutMs?: number;
+  /** More flags for one member only, after extraFlags: `(name) => name === 'n1' ? ['--snapshot-count', '10'] : []`. */
+  readonly memberFlags?: (name: string) => readonly string[];
+  /**
+   * Runs once every member's directory exists and before any member starts: the place to fill data dirs, e.g.
+   * with `etcdctl snapshot restore` (a member that finds a data dir ignores --initial-cluster-state).
+   */
+  readonly beforeStart?: (plan: ClusterPlan) => Promise<void> | void;
+}
+
+/** What startCluster decided before starting anything: the arguments a restore or a join needs. */
+export interface ClusterPlan {
+  readonly token: string;
+  /** `n1=http://127.0.0.1:p1,n2=...`, as --initial-cluster takes it. */
+  readonly initialCluster: string;
+  readonly members: readonly { readonly name: string; readonly peerUrl: string; readonly clientUrl: string; readonly dataDir: string }[];
+}
+
+export interface JoinOptions {
+  /** The member was added with `member add --learner`: a learner serves Status but no linearizable read. */
+  readonly learner?: boolean;
 }
 
 export interface Member {
@@ -42,6 +62,16 @@ export interface Member {
   kill(): Promise<void>;
   /** Starts again with the same flags and data dir (a restarting etcd ignores --initial-cluster-state). */
   restart(): Promise<void>;
+  /**
+   * Starts with `--initial-cluster-state existing` and this --initial-cluster (what `member add` printed as
+   * ETCD_INITIAL_CLUSTER), the flags every later restart keeps; resolves once it serves (a learner: once its
+   * Status names a leader). For a member from prepareMember, or one whose data dir was wiped.
+   */
+  join(initialCluster: string, options?: JoinOptions): Promise<void>;
+  /** Stops the member if it runs and deletes its data dir: a machine that lost its disk. */
+  wipeData(): Promise<void>;
+  /** Resolves true once the process has exited by itself, false if it still runs after timeoutMs. */
+  waitForExit(timeoutMs: number): Promise<boolean>;
   logTail(lines?: number): string;
 }
 
@@ -52,10 +82,17 @@ export interface Cluster {
   readonly endpoints: readonly string[];
   readonly clusterId: bigint;
   /** The member that the running members agree leads; waits for an election if there is none. */
-  leader(): Promise<Member>;
+  leader(timeoutMs?: number): Promise<Member>;
   logTails(lines?: number): string;
   /** Stops every member and removes the data; safe to call twice and after a failed start. */
   stopAll(): Promise<void>;
+  /** The --initial-cluster-token every member was started with. */
+  readonly token: string;
+  /**
+   * A new member of this cluster, not started: its ports are chosen (so `member add` can name its peer URL) and
+   * it is in `members` from now on, so stopAll stops it. Start it with join(); it takes the cluster's flags.
+   */
+  prepareMember(name: string): Promise<Member>;
 }
 
 const DEFAULT_READY_TIMEOUT_MS = 45_000;
@@ -75,6 +112,9 @@ class MemberProcess implements Member {
   readonly dataDir: string;
   readonly logFile: string;
   id = 0n;
+  /** Read by the flags on every start; join() switches a member to `existing` and the cluster it was given. */
+  initialCluster = '';
+  initialClusterState: 'new' | 'existing' = 'new';
   private readonly memberDir: string;
   private child: ChildProcess | null = null;
   private starts = 0;
@@ -140,6 +180,55 @@ class MemberProcess implements Member {
     await this.waitUntilServing(Date.now() + this.readyTimeoutMs);
   }
 
+  async join(initialCluster: string, options: JoinOptions = {}): Promise<void> {
+    if (this.running) throw new Error(`${this.name} is already running`);
+    this.initialCluster = initialCluster;
+    this.initialClusterState = 'existing';
+    this.spawn();
+    const deadline = Date.now() + this.readyTimeoutMs;
+    if (options.learner) await this.waitUntilFollowing(deadline);
+    else await this.waitUntilServing(deadline);
+  }
+
+  async wipeData(): Promise<void> {
+    if (this.running) await this.stop();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  async waitForExit(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.running) {
+      if (Date.now() > deadline) return false;
+      await sleep(POLL_MS);
+    }
+    return true;
+  }
+
+  /** A learner answers Status (and serializable reads) only: wait until its Status names a leader. */
+  private async waitUntilFollowing(deadline: number): Promise<void> {
+    const clients = connect(this.endpoint);
+    try {
+      let lastError = 'no answer yet';
+      for (;;) {
+        if (!this.running) throw new Error(`${this.kind} member ${this.name} exited during start:\n${this.logTail()}`);
+        try {
+          const status = await unaryWithin(1_000, clients.maintenance, clients.maintenance.Status, {});
+          if (status.leader === 0n) throw new Error('Status names no leader');
+          this.id = status.header.member_id;
+          return;
+        } catch (error) {
+          lastError = error instanceof Error ? error.message : String(error);
+        }
+        if (Date.now() > deadline) {
+          throw new Error(`${this.kind} member ${this.name} not following in time (last: ${lastError}):\n${this.logTail()}`);
+        }
+        await sleep(POLL_MS);
+      }
+    } finally {
+      clients.close();
+    }
+  }
+
   /** Serving: Status names a leader and a linearizable read (what `etcdctl endpoint health` does) succeeds. */
   async waitUntilServing(deadline: number): Promise<void> {
     const clients = connect(this.endpoint);
@@ -188,8 +277,10 @@ class MemberProcess implements Member {
 class StoreCluster implements Cluster {
   constructor(
     readonly kind: ClusterKind,
-    readonly members: readonly MemberProcess[],
+    readonly members: MemberProcess[],
     private readonly rootDir: string,
+    readonly token: string,
+    private readonly newMember: (plan: MemberPlan) => MemberProcess,
   ) {}
 
   clusterId = 0n;
@@ -216,6 +307,15 @@ class StoreCluster implements Cluster {
 
   logTails(lines = 40): string {
     return this.members.map((m) => m.logTail(lines)).join('\n');
+  }
+
+  async prepareMember(name: string): Promise<Member> {
+    if (this.stopped) throw new Error('the cluster was stopped');
+    if (this.members.some((m) => m.name === name)) throw new Error(`a member named ${name} exists already`);
+    const [clientPort, peerPort] = await freePorts(2);
+    const member = this.newMember({ name, clientPort: clientPort!, peerPort: peerPort! });
+    this.members.push(member);
+    return member;
   }
 
   async stopAll(): Promise<void> {
@@ -247,7 +347,7 @@ export async function startCluster(kind: ClusterKind, size: 1 | 3, options: Clus
   const token = `yawl-test-${kind}-${randomBytes(4).toString('hex')}`;
   const rootDir = mkdtempSync(join(tmpdir(), `yawl-test-${kind}-`));
 
-  const members = plans.map((plan) => {
+  const newMember = (plan: MemberPlan): MemberProcess => {
     const memberDir = join(rootDir, plan.name);
     mkdirSync(memberDir);
     const member: MemberProcess = new MemberProcess(
@@ -263,19 +363,27 @@ export async function startCluster(kind: ClusterKind, size: 1 | 3, options: Clus
         '--advertise-client-urls', member.clientUrl,
         '--listen-peer-urls', member.peerUrl,
         '--initial-advertise-peer-urls', member.peerUrl,
-        '--initial-cluster', initialCluster,
-        '--initial-cluster-state', 'new',
+        '--initial-cluster', member.initialCluster,
+        '--initial-cluster-state', member.initialClusterState,
         '--initial-cluster-token', token,
         '--heartbeat-interval', String(heartbeatMs),
         '--election-timeout', String(electionMs),
         ...(options.extraFlags ?? []),
+        ...(options.memberFlags?.(plan.name) ?? []),
       ],
       readyTimeoutMs,
     );
+    member.initialCluster = initialCluster;
     return member;
-  });
-  const cluster = new StoreCluster(kind, members, rootDir);
+  };
+  const members = plans.map(newMember);
+  const cluster = new StoreCluster(kind, members, rootDir, token, newMember);
   try {
+    await options.beforeStart?.({
+      token,
+      initialCluster,
+      members: members.map((m) => ({ name: m.name, peerUrl: m.peerUrl, clientUrl: m.clientUrl, dataDir: m.dataDir })),
+    });
     for (const member of members) member.spawn();
     const deadline = Date.now() + readyTimeoutMs;
     await Promise.all(members.map((m) => m.waitUntilServing(deadline)));
