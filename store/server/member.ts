@@ -16,6 +16,7 @@ import type { Entry, NodeId, SoftState } from '../raft/types.js';
 import { NONE } from '../raft/types.js';
 import { bootstrapNewMember, isEmptyLog } from '../storage/bootstrap.js';
 import { RaftLogStore } from '../storage/raft-log-store.js';
+import { discoverCluster, type ClusterDescription } from '../transport/discover.js';
 import { PeerTransport } from '../transport/peer-transport.js';
 import { AppliedState } from './applied-state.js';
 import type { ApplierHooks, ApplyResult } from './applier.js';
@@ -122,7 +123,8 @@ export class Member {
   }
 
   /** Open (or create) the member's data and start serving Raft traffic. */
-  static async start(cfg: StoreConfig, logger: Logger): Promise<Member> {
+  static async start(given: StoreConfig, logger: Logger): Promise<Member> {
+    let cfg = given;
     const dir = join(cfg.dataDir, 'member');
     await mkdir(dir, { recursive: true });
     const log = await RaftLogStore.open(join(dir, 'wal'));
@@ -132,6 +134,16 @@ export class Member {
     // A member joining a running cluster starts empty and learns everything, the cluster id included, from the
     // leader's snapshot; until then it accepts peers of any cluster that already knows its member id.
     const joining = fresh && cfg.initialClusterState === 'existing';
+    let discovered: ClusterDescription | undefined;
+    if (joining) {
+      discovered = await discoverExistingCluster(cfg, logger);
+      const self = discovered.members.find((m) => m.peerURLs.some((u) => cfg.initialAdvertisePeerUrls.includes(u)));
+      if (!self) {
+        await log.close();
+        throw new Error(`this member (${cfg.initialAdvertisePeerUrls.join(',')}) is not in the cluster's member list: run etcdctl member add first`);
+      }
+      cfg = { ...cfg, memberId: self.id };
+    }
     const ids = cfg.initialCluster.map((m) => m.id);
     let member: Member | undefined;
     const placeholderCluster = joining ? 0n : fresh ? clusterIdFor(ids) : 0n;
@@ -146,6 +158,7 @@ export class Member {
         onUnreachable: (id) => member?.driver.reportUnreachable(id),
         onSnapshotStatus: (id, ok) => member?.driver.reportSnapshot(id, ok),
         ...SnapshotKeeper.transportHooks(() => member),
+        describeCluster: () => member?.describe(),
       });
     };
     // First the data a new member starts from (state DB, then Raft log, so a crash in between is a fresh start
@@ -156,6 +169,9 @@ export class Member {
       for (const m of cfg.initialCluster) db.members.put({ id: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: [], isLearner: false });
       db.meta.set('clusterToken', cfg.initialClusterToken);
       if (joining) {
+        for (const m of cfg.initialCluster) db.members.delete(m.id);
+        for (const m of discovered!.members) db.members.put({ id: m.id, name: m.name, peerURLs: m.peerURLs, clientURLs: [], isLearner: false });
+        db.meta.set('clusterId', BigInt(`0x${discovered!.clusterId}`));
         await db.commit(0, 0);
         logger.info({ member: hexId(cfg.memberId), peers: cfg.initialCluster.map((m) => `${m.name}=${m.peerUrls.join('|')}`) }, 'joining an existing cluster; waiting for the leader');
       } else {
@@ -206,6 +222,12 @@ export class Member {
   }
 
   // ---- applied state ----
+
+  /** What a joining member is told over the peer port (see transport/discover.ts). */
+  describe(): ClusterDescription | undefined {
+    if (this.clusterId === 0n) return undefined;
+    return { clusterId: hexId(this.clusterId), members: this.members().map((m) => ({ id: Number(m.id), name: m.name, peerURLs: [...m.peerURLs] })) };
+  }
 
   /** From the state DB: a joining member learns it with its first snapshot. */
   get clusterId(): bigint {
@@ -465,6 +487,25 @@ export class Member {
     await this.snapshots.stop();
     await this.stateDbWrites.catch(() => undefined);
     await Promise.all([this.log.close(), this.state.close()]);
+  }
+}
+
+/** Ask the members named in --initial-cluster, one after another, until one describes the cluster. */
+async function discoverExistingCluster(cfg: StoreConfig, logger: Logger): Promise<ClusterDescription> {
+  const deadline = Date.now() + 30_000;
+  const urls = cfg.initialCluster.filter((m) => m.name !== cfg.name).flatMap((m) => m.peerUrls);
+  for (;;) {
+    for (const url of urls) {
+      try {
+        const d = await discoverCluster(url, 2000);
+        logger.info({ from: url, cluster: d.clusterId, members: d.members.length }, 'learnt the existing cluster');
+        return d;
+      } catch (e) {
+        logger.debug({ url, err: (e as Error).message }, 'cluster discovery failed');
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`could not reach any member of the existing cluster at ${urls.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 

@@ -150,8 +150,10 @@ export class MembershipChanges {
       // etcd's strict check: every voter must have been reachable for a while before the quorum grows.
       if (this.healthyVoters() < voters.length) throw MembershipErrors.unhealthy();
     }
+    // As etcd: the time goes into the id, so a member removed and added again at the same URL gets a new one.
+    // The new member learns its id from the cluster when it joins (transport/discover.ts).
     const token = String(this.m.db.meta.get('clusterToken') ?? this.m.cfg.initialClusterToken);
-    const id = memberIdFor(urls, token);
+    const id = memberIdFor(urls, `${token}:${Date.now()}`);
     const member: pb.Member = { ID: BigInt(id), name: '', peerURLs: urls, clientURLs: [], isLearner: req.isLearner };
     await this.proposeConfChange(req.isLearner ? 'addLearner' : 'addNode', id, member);
     return member;

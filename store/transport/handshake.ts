@@ -31,6 +31,8 @@ export interface LocalIdentity {
   clusterId: string;
   selfId: NodeId;
   isKnownPeer(id: NodeId): boolean;
+  /** For members joining the cluster: its id and members (see discover.ts); absent until known. */
+  describe?(): import('./discover.js').ClusterDescription | undefined;
 }
 
 export function encodeHandshake(handshake: Handshake): Buffer {

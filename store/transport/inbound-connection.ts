@@ -1,6 +1,8 @@
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { Message } from '../raft/types.js';
+import { encodeDiscoveryAnswer, isDiscoveryRequest } from './discover.js';
+import { packBody, unpackBody } from './msgpack-body.js';
 import { assertNever } from './assert-never.js';
 import { encodeFrame, FrameDecoder } from './frame-codec.js';
 import {
@@ -122,6 +124,11 @@ export class InboundConnection {
   }
 
   private onHandshakeFrame(body: Buffer): void {
+    const first = unpackBody(body);
+    if (first.kind !== 'malformed' && isDiscoveryRequest(first.value)) {
+      this.answerDiscovery();
+      return;
+    }
     const parsed = decodeHandshake(body);
     if (parsed.kind === 'malformed') {
       this.reject({ accepted: false, reason: parsed.reason });
@@ -166,6 +173,16 @@ export class InboundConnection {
       reply: (body) => this.options.socket.write(encodeFrame(body)),
       closeConnection: () => this.close(),
     });
+  }
+
+  /** A joining member asks who is in the cluster: answer with what this member knows, then close. */
+  private answerDiscovery(): void {
+    const description = this.options.local.describe?.();
+    this.markClosed();
+    const socket = this.options.socket;
+    const answer = description ? encodeDiscoveryAnswer(description) : encodeFrame(packBody({ reason: 'this member cannot describe its cluster yet' }));
+    this.logger.info('answered a cluster discovery request');
+    socket.end(answer, () => socket.destroy());
   }
 
   /** The reason goes back to the sender too, so the misconfigured side can log it as well. */

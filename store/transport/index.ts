@@ -21,3 +21,5 @@ export { PeerTransport, type PeerTransportOptions } from './peer-transport.js';
 export { SnapshotTransferError, TransportConfigError } from './errors.js';
 export { DEFAULT_TUNING, type TransportTuning } from './tuning.js';
 export { parsePeerUrl, type PeerAddress } from './peer-url.js';
+
+export { discoverCluster, type ClusterDescription } from './discover.js';

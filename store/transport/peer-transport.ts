@@ -1,6 +1,7 @@
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { pino, type Logger } from 'pino';
 import type { Message, NodeId, SnapshotMessage } from '../raft/types.js';
+import type { ClusterDescription } from './discover.js';
 import { TransportConfigError } from './errors.js';
 import { isNodeId, type LocalIdentity } from './handshake.js';
 import { collectSnapshotData, snapshotDataOf } from './in-memory-snapshots.js';
@@ -39,6 +40,8 @@ export interface PeerTransportOptions {
    * Absent: msg.snapshot.data is sent.
    */
   openSnapshot?(message: SnapshotMessage): Promise<AsyncIterable<Uint8Array>>;
+  /** What a joining member asking over the peer port is told about the cluster (see discover.ts). */
+  describeCluster?(): ClusterDescription | undefined;
   /**
    * Receiving side: store an incoming snapshot's bytes. `message` is the snap message with snapshot.data empty;
    * `chunks` yields the bytes as they arrive (bounded: the sender waits while this is slow) and ends only once
@@ -90,6 +93,7 @@ export class PeerTransport {
       clusterId: options.clusterId,
       selfId: options.selfId,
       isKnownPeer: (id) => this.peers.has(id),
+      describe: () => options.describeCluster?.(),
     };
   }
 
