@@ -33,12 +33,14 @@ describe.skipIf(!haveEtcdctl || !existsSync(YAWL_MAIN))('yawl store from ETCD_* 
     };
     child = spawn(process.execPath, [YAWL_MAIN, 'store'], { env, stdio: 'ignore' });
     const ep = `--endpoints=127.0.0.1:${client}`;
+    // The client URL appears once the member has published its attributes through Raft, just after it starts.
+    const want = new RegExp(`, started, from-env, http://127.0.0.1:${peer}, http://127.0.0.1:${client}, false`);
     let list = '';
-    for (let i = 0; i < 100 && !list.includes('from-env'); i++) {
+    for (let i = 0; i < 100 && !want.test(list); i++) {
       await new Promise((r) => setTimeout(r, 200));
       list = spawnSync('etcdctl', [ep, '--dial-timeout=1s', '--command-timeout=2s', 'member', 'list'], { encoding: 'utf8' }).stdout ?? '';
     }
-    expect(list).toMatch(new RegExp(`, started, from-env, http://127.0.0.1:${peer}, http://127.0.0.1:${client}, false`));
+    expect(list).toMatch(want);
     expect(existsSync(join(dir, 'data', 'member'))).toBe(true);
     child.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
