@@ -80,3 +80,13 @@ describe('SerialWriter', () => {
     expect(ran).toBe(false);
   });
 });
+
+describe('SerialWriter durability', () => {
+  it('asks LevelDB for an fsync only when told to (before the Raft log is compacted)', async () => {
+    const seen: (boolean | undefined)[] = [];
+    const writer = new SerialWriter({ batch: async (_ops: BatchOperation[], options?: { sync?: boolean }) => void seen.push(options?.sync) }, (c) => new Error(String(c)));
+    await writer.write([op('a')]);
+    await writer.write([op('b')], true);
+    expect(seen).toEqual([false, true]);
+  });
+});

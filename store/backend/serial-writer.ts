@@ -2,7 +2,7 @@
 import type { BatchOperation } from './pending-batch.js';
 
 export interface BatchTarget {
-  batch(operations: BatchOperation[]): Promise<void>;
+  batch(operations: BatchOperation[], options?: { sync?: boolean }): Promise<void>;
 }
 
 /**
@@ -19,12 +19,12 @@ export class SerialWriter {
     private readonly failed: (cause: unknown) => Error,
   ) {}
 
-  write(operations: BatchOperation[]): Promise<void> {
+  write(operations: BatchOperation[], sync = false): Promise<void> {
     const written = this.tail.then(async () => {
       if (this.failure !== undefined) throw this.failure;
       try {
-        // No fsync (LevelDB's default sync: false): see StateDb.commit for why that is enough.
-        await this.target.batch(operations);
+        // Usually no fsync (see StateDb.commit for why that is enough); synced before the Raft log is compacted.
+        await this.target.batch(operations, { sync });
       } catch (e) {
         this.failure = this.failed(e);
         throw this.failure;

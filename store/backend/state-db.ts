@@ -96,10 +96,18 @@ export class StateDb {
    * Throws RangeError, changing nothing, if the index or term would go back; rejects with StateDbWriteError if
    * this or an earlier write failed, and StateDbClosedError after close().
    */
-  async commit(consistentIndex: number, consistentTerm: number): Promise<void> {
+  async commit(consistentIndex: number, consistentTerm: number, options: { sync?: boolean } = {}): Promise<void> {
     if (this.closing !== undefined) throw new StateDbClosedError(this.path);
     this.meta.recordConsistentIndex(consistentIndex, consistentTerm);
-    await this.writer.write(this.pending.take());
+    await this.writer.write(this.pending.take(), options.sync === true);
+  }
+
+  /**
+   * Make every commit so far durable against power loss, not only against a process crash: the member calls
+   * this before it drops Raft log entries, since after that the log can no longer replay what was lost.
+   */
+  syncToDisk(): Promise<void> {
+    return this.commit(this.meta.consistentIndex, this.meta.consistentTerm, { sync: true });
   }
 
   /**

@@ -83,7 +83,11 @@ export class SnapshotKeeper {
       if (at <= this.m.log.snapshot().metadata.index) return;
       await this.m.log.createSnapshot(at, confState, EMPTY);
       const compactTo = at - this.m.cfg.snapshotCatchupEntries;
-      if (compactTo >= this.m.log.firstIndex()) await this.m.log.compact(compactTo);
+      if (compactTo >= this.m.log.firstIndex()) {
+        // The state DB is written without fsync; entries are only dropped once what they produced is durable.
+        await this.m.db.syncToDisk();
+        await this.m.log.compact(compactTo);
+      }
       this.m.logger.info({ index: at, compactedTo: Math.max(compactTo, this.m.log.firstIndex() - 1) }, 'saved snapshot and compacted the raft log');
     });
   }
