@@ -38,6 +38,27 @@ export function limitSize(ents: Entry[], maxBytes: number): Entry[] {
 }
 
 /**
+ * Storage reads over a log held as [marker, ...entries], where the marker carries the index and term of the
+ * last discarded entry (so that term(firstIndex-1) is answerable). Shared by MemoryStorage and the LevelDB
+ * log's in-memory cache, which keep their logs this way.
+ */
+export function markedEntries(ents: readonly Entry[], lo: number, hi: number, maxBytes: number): Entry[] {
+  const offset = ents[0]!.index;
+  const last = offset + ents.length - 1;
+  if (lo <= offset) throw new ErrCompacted();
+  invariant(hi <= last + 1, () => `entries hi ${hi} is out of bound lastIndex ${last}`);
+  if (ents.length === 1) throw new ErrUnavailable();
+  return limitSize(ents.slice(lo - offset, hi - offset), maxBytes);
+}
+
+export function markedTerm(ents: readonly Entry[], i: number): number {
+  const offset = ents[0]!.index;
+  if (i < offset) throw new ErrCompacted();
+  if (i - offset >= ents.length) throw new ErrUnavailable();
+  return ents[i - offset]!.term;
+}
+
+/**
  * In-memory storage. ents[0] is a dummy entry holding the index and term of the last compacted entry (the
  * snapshot's), so that term(firstIndex-1) is always answerable.
  */
@@ -59,18 +80,11 @@ export class MemoryStorage implements Storage {
   }
 
   entries(lo: number, hi: number, maxBytes: number): Entry[] {
-    const offset = this.offset();
-    if (lo <= offset) throw new ErrCompacted();
-    invariant(hi <= this.lastIndex() + 1, () => `entries hi ${hi} is out of bound lastIndex ${this.lastIndex()}`);
-    if (this.ents.length === 1) throw new ErrUnavailable();
-    return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
+    return markedEntries(this.ents, lo, hi, maxBytes);
   }
 
   term(i: number): number {
-    const offset = this.offset();
-    if (i < offset) throw new ErrCompacted();
-    if (i - offset >= this.ents.length) throw new ErrUnavailable();
-    return this.ents[i - offset]!.term;
+    return markedTerm(this.ents, i);
   }
 
   firstIndex(): number {

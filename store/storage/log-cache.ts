@@ -2,8 +2,8 @@
 // exactly as MemoryStorage does (the shared contract tests hold both to the same table); unlike
 // MemoryStorage it makes no decisions when written: the log store validates a change, makes it durable, and
 // only then mirrors it here with the dumb setters below.
-import { ErrCompacted, ErrUnavailable, invariant } from '../raft/errors.js';
-import { cloneConfState, limitSize, type InitialState, type Storage } from '../raft/storage.js';
+import { invariant } from '../raft/errors.js';
+import { cloneConfState, markedEntries, markedTerm, type InitialState, type Storage } from '../raft/storage.js';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
 import type { EntryId } from './log-codec.js';
 
@@ -35,18 +35,11 @@ export class LogCache implements Storage {
   }
 
   entries(lo: number, hi: number, maxBytes: number): Entry[] {
-    const offset = this.offset();
-    if (lo <= offset) throw new ErrCompacted();
-    invariant(hi <= this.lastIndex() + 1, () => `entries hi ${hi} is out of bound lastIndex ${this.lastIndex()}`);
-    if (this.ents.length === 1) throw new ErrUnavailable();
-    return limitSize(this.ents.slice(lo - offset, hi - offset), maxBytes);
+    return markedEntries(this.ents, lo, hi, maxBytes);
   }
 
   term(i: number): number {
-    const offset = this.offset();
-    if (i < offset) throw new ErrCompacted();
-    if (i - offset >= this.ents.length) throw new ErrUnavailable();
-    return this.ents[i - offset]!.term;
+    return markedTerm(this.ents, i);
   }
 
   firstIndex(): number {
