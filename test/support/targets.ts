@@ -3,14 +3,11 @@
 // same expectations, checked first against etcd, are then held against yawl.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { test } from 'vitest';
 import { REAL_ETCDCTL_BINARY, REAL_ETCD_BINARY } from '../../api/etcd/real-etcd.js';
+import { YAWL_MAIN, type ClusterKind } from '../../chaos/cluster/binaries.js';
 
-export type ClusterKind = 'etcd' | 'yawl';
-
-export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const YAWL_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export { REPO_ROOT, YAWL_MAIN, type ClusterKind } from '../../chaos/cluster/binaries.js';
 export const ETCD_BINARY = REAL_ETCD_BINARY;
 export const ETCDCTL_BINARY = REAL_ETCDCTL_BINARY;
 
