@@ -65,6 +65,13 @@ export function storeCommand(): Command {
       const key = flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
       if (opts[key] !== undefined) logger.warn({ flag }, 'flag accepted for etcd compatibility and ignored');
     }
+    // Failpoints (store/failpoints): armed before the member opens its data, so that none of it runs unarmed.
+    if (process.env.YAWL_FAILPOINTS || process.env.YAWL_FAILPOINTS_HTTP) {
+      const { startFailpointsFromEnv } = await import('../store/failpoints/env.js');
+      const fp = await startFailpointsFromEnv(process.env, (name, term) => logger.warn({ failpoint: name, term }, 'failpoint set through the control endpoint'));
+      if (fp.armed.length > 0) logger.warn({ failpoints: fp.armed }, 'failpoints armed from YAWL_FAILPOINTS');
+      if (fp.http) logger.warn({ url: fp.http.url }, 'failpoint control endpoint listening (YAWL_FAILPOINTS_HTTP)');
+    }
     // Loaded here so that other subcommands never load the store.
     const { Member } = await import('../store/server/member.js');
     const { ClientServer } = await import('../store/grpc/client-server.js');

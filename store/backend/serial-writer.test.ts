@@ -37,6 +37,36 @@ describe('SerialWriter', () => {
     expect(done).toEqual(['a', 'b', 'c']);
   });
 
+  it('runs a write\'s hooks at its turn: before it starts and after it is written, holding later writes back', async () => {
+    const { target, started, finish } = controlledTarget();
+    const writer = new SerialWriter(target, (cause) => new Error(`failed: ${String(cause)}`));
+    const events: string[] = [];
+    let releaseBefore!: () => void;
+    const hooks = {
+      before: () => {
+        events.push(`before b (started: ${started.join('')})`);
+        return new Promise<void>((r) => (releaseBefore = r));
+      },
+      after: () => void events.push(`after b (started: ${started.join('')})`),
+    };
+    const writes = [writer.write([op('a')]), writer.write([op('b')], false, hooks), writer.write([op('c')])];
+    await settle();
+    finish();
+    await settle();
+    // b's before hook runs once a is written, and neither b nor c starts until it is done.
+    expect(events).toEqual(['before b (started: a)']);
+    expect(started).toEqual(['a']);
+    releaseBefore();
+    await settle();
+    expect(started).toEqual(['a', 'b']);
+    finish();
+    await settle();
+    expect(events).toEqual(['before b (started: a)', 'after b (started: ab)']);
+    expect(started).toEqual(['a', 'b', 'c']);
+    finish();
+    await Promise.all(writes);
+  });
+
   it('fails every write after a failed one without starting it', async () => {
     const { target, started, finish } = controlledTarget();
     const writer = new SerialWriter(target, (cause) => new Error(`refused after: ${(cause as Error).message}`));

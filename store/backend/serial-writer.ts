@@ -5,6 +5,14 @@ export interface BatchTarget {
   batch(operations: BatchOperation[], options?: { sync?: boolean }): Promise<void>;
 }
 
+/** Code to run at a write's turn in the order (the store's failpoints): what they await delays every later write too. */
+export interface WriteHooks {
+  /** When every earlier write is written, just before this one starts. */
+  readonly before?: () => Promise<void> | void;
+  /** Once this write is written, before any later one starts and before write() resolves. */
+  readonly after?: () => Promise<void> | void;
+}
+
 /**
  * Each commit's batch starts only once the one before it has been written, so the disk never holds a later
  * round without an earlier one. After one write fails, every later one fails with `failed(cause)` instead of
@@ -19,9 +27,10 @@ export class SerialWriter {
     private readonly failed: (cause: unknown) => Error,
   ) {}
 
-  write(operations: BatchOperation[], sync = false): Promise<void> {
+  write(operations: BatchOperation[], sync = false, hooks?: WriteHooks): Promise<void> {
     const written = this.tail.then(async () => {
       if (this.failure !== undefined) throw this.failure;
+      if (hooks?.before) await hooks.before();
       try {
         // Usually no fsync (see StateDb.commit for why that is enough); synced before the Raft log is compacted.
         await this.target.batch(operations, { sync });
@@ -29,6 +38,7 @@ export class SerialWriter {
         this.failure = this.failed(e);
         throw this.failure;
       }
+      if (hooks?.after) await hooks.after();
     });
     this.tail = written.catch(() => undefined);
     return written;

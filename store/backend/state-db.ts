@@ -7,6 +7,7 @@
 // of the last Raft entry that round applied. Memory therefore grows with the stored history; compaction is
 // what bounds it, as it bounds etcd's file.
 import { Level } from 'level';
+import { failpoint, failpointsActive } from '../failpoints/registry.js';
 import type { StateSnapshotSource } from '../snapshot/source.js';
 import { AlarmRecords } from './alarm-records.js';
 import { StateDbClosedError, StateDbWriteError } from './errors.js';
@@ -16,7 +17,7 @@ import { MemberRecords } from './member-records.js';
 import { MetaRecords } from './meta-records.js';
 import { MvccRecords } from './mvcc-records.js';
 import { PendingBatch } from './pending-batch.js';
-import { SerialWriter } from './serial-writer.js';
+import { SerialWriter, type WriteHooks } from './serial-writer.js';
 import { exportStateSnapshot } from './state-export.js';
 
 export { StateDbClosedError, StateDbFormatError, StateDbWriteError } from './errors.js';
@@ -95,11 +96,14 @@ export class StateDb {
    *
    * Throws RangeError, changing nothing, if the index or term would go back; rejects with StateDbWriteError if
    * this or an earlier write failed, and StateDbClosedError after close().
+   *
+   * `around` runs code just before and just after this batch is written, in the write order (the apply and
+   * compact failpoints): the changes are still taken at the call.
    */
-  async commit(consistentIndex: number, consistentTerm: number, options: { sync?: boolean } = {}): Promise<void> {
+  async commit(consistentIndex: number, consistentTerm: number, options: { sync?: boolean; around?: WriteHooks } = {}): Promise<void> {
     if (this.closing !== undefined) throw new StateDbClosedError(this.path);
     this.meta.recordConsistentIndex(consistentIndex, consistentTerm);
-    await this.writer.write(this.pending.take(), options.sync === true);
+    await this.writer.write(this.pending.take(), options.sync === true, options.around);
   }
 
   /**
@@ -131,7 +135,15 @@ export class StateDb {
     if (this.closing !== undefined) throw new StateDbClosedError(this.path);
     // `level` is classic-level on Node, whose compactRange its browser-neutral typings leave out.
     const native = this.db as unknown as { compactRange(start: Buffer, end: Buffer): Promise<void> };
-    await native.compactRange(Buffer.alloc(0), Buffer.alloc(64, 0xff));
+    if (failpointsActive) await failpoint('defragBeforeCompact');
+    const compacted = native.compactRange(Buffer.alloc(0), Buffer.alloc(64, 0xff));
+    // A crash here lands while LevelDB rewrites its tables in the background (what a bbolt defrag's copy is).
+    if (failpointsActive) {
+      compacted.catch(() => undefined); // handled below, after the failpoint: not an unhandled rejection meanwhile
+      await failpoint('defragDuringCompact');
+    }
+    await compacted;
+    if (failpointsActive) await failpoint('defragAfterCompact');
   }
 
   /**

@@ -3,7 +3,9 @@
 // Deterministic: every member applies the same entries in the same order to the same effect.
 import type { Logger } from 'pino';
 import type * as pb from '../../api/etcd/messages.js';
+import type { WriteHooks } from '../backend/serial-writer.js';
 import type { StateDb } from '../backend/state-db.js';
+import { failpoint, failpointsActive } from '../failpoints/registry.js';
 import { ErrLeaseExists, ErrLeaseNotFound, ErrLeaseTTLTooLarge, type Lessor } from '../lease/index.js';
 import type { Event } from '../mvcc/key-value.js';
 import type { KvStore } from '../mvcc/kv-store.js';
@@ -34,6 +36,8 @@ export interface ApplierHooks {
 export class Applier {
   private appliedIndex: number;
   private readonly leaseBook: LeaseBook;
+  /** Whether the current apply round compacted the MVCC store (for the compact failpoints). */
+  private compactedInRound = false;
 
   constructor(
     private readonly store: KvStore,
@@ -57,6 +61,7 @@ export class Applier {
   /** Apply a batch of committed entries; the state DB write for the batch is queued, not awaited. */
   applyEntries(entries: Entry[]): Promise<void> {
     let last: Entry | undefined;
+    this.compactedInRound = false;
     for (const e of entries) {
       if (e.index <= this.appliedIndex) {
         // Already in the state DB (replayed after a restart or a snapshot install); Raft's configuration is not
@@ -71,6 +76,7 @@ export class Applier {
     this.appliedIndex = last.index;
     // The consistent index goes into the same batch as the state it describes, so a restart replays exactly
     // the entries whose effects were not written.
+    if (failpointsActive) return this.db.commit(last.index, last.term, { around: commitFailpoints(this.compactedInRound) });
     return this.db.commit(last.index, last.term);
   }
 
@@ -112,6 +118,7 @@ export class Applier {
         return this.write(applyTxn(this.store, this.leaseBook, p.req));
       case 'compact': {
         const r = applyCompact(this.store, p.req);
+        this.compactedInRound = true;
         return { ok: true, revision: r.revision, response: {} };
       }
       case 'leaseGrant':
@@ -185,4 +192,22 @@ export class Applier {
     if (res.events.length > 0) this.hooks.events(res.revision, res.events);
     return { ok: true, revision: res.revision, response: {} };
   }
+}
+
+/**
+ * The apply (and compact) failpoints of one round's commit. They run at the batch's turn in the state DB's
+ * write order, so a sleep delays this write and every later one, never reorders them, and the changes stay
+ * those this round made (they were taken when commit was called).
+ */
+function commitFailpoints(compacted: boolean): WriteHooks {
+  return {
+    before: async () => {
+      await failpoint('applyBeforeCommit');
+      if (compacted) await failpoint('compactBeforeCommit');
+    },
+    after: async () => {
+      if (compacted) await failpoint('compactAfterCommit');
+      await failpoint('applyAfterCommit');
+    },
+  };
 }

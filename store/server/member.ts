@@ -129,7 +129,9 @@ export class Member {
     await mkdir(dir, { recursive: true });
     const log = await RaftLogStore.open(join(dir, 'wal'));
     const dbPath = join(dir, 'snap', 'db');
-    await SnapshotKeeper.recover(dbPath);
+    if (await SnapshotKeeper.recover(dbPath, log.snapshot().metadata)) {
+      logger.warn({ index: log.snapshot().metadata.index }, "finished installing the leader's snapshot that a crash interrupted");
+    }
     const fresh = isEmptyLog(log);
     // A member joining a running cluster starts empty and learns everything, the cluster id included, from the
     // leader's snapshot; until then it accepts peers of any cluster that already knows its member id.

@@ -2,6 +2,7 @@
 // into work in the order that keeps acknowledged writes safe: persist (one synced LevelDB batch), send, apply,
 // advance. Input that arrives while a Ready is being persisted is stepped at once and lands in the next Ready.
 import type { Logger } from 'pino';
+import { failpoint, failpointsActive } from '../failpoints/registry.js';
 import { RawNode } from '../raft/rawnode.js';
 import type { Entry, Message, NodeId, ReadState, Snapshot, SoftState } from '../raft/types.js';
 import type { PersistentLog } from '../storage/persistent-log.js';
@@ -79,11 +80,19 @@ export class RaftDriver {
         const rd = this.node.ready();
         if (rd.softState) this.hooks.softState(rd.softState);
         if (rd.hardState || rd.entries.length > 0 || rd.snapshot) {
+          if (failpointsActive) await failpoint('raftBeforeSave');
           // Nothing that depends on these entries or this vote may leave before they are on disk.
           await this.log.save({ hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot });
+          if (failpointsActive) await failpoint('raftAfterSave');
         }
         if (this.stopped) return;
-        if (rd.messages.length > 0) this.hooks.send(rd.messages);
+        if (rd.messages.length > 0) {
+          if (failpointsActive) {
+            await failpoint(this.node.raft.state === 'leader' ? 'raftBeforeLeaderSend' : 'raftBeforeFollowerSend');
+            if (this.stopped) return;
+          }
+          this.hooks.send(rd.messages);
+        }
         if (rd.committedEntries.length > 0 || rd.snapshot) await this.hooks.apply(rd.committedEntries, rd.snapshot);
         if (rd.readStates.length > 0) this.hooks.readStates(rd.readStates);
         this.node.advance(rd);

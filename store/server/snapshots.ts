@@ -6,6 +6,8 @@
 import { existsSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { StateDb } from '../backend/state-db.js';
+import { failpoint, failpointsActive } from '../failpoints/registry.js';
 import type { ConfState, Snapshot, SnapshotMessage } from '../raft/types.js';
 import { importStateSnapshot, recoverInterruptedSwap, replaceDatabase } from '../snapshot/index.js';
 import type { Member } from './member.js';
@@ -19,19 +21,43 @@ function stagingPath(dbPath: string, meta: Snapshot['metadata']): string {
   return `${dbPath}.incoming-${meta.index}-${meta.term}`;
 }
 
+/** The consistent index of the state DB at `dbPath` (0 when there is none yet). */
+async function consistentIndexAt(dbPath: string): Promise<number> {
+  if (!existsSync(dbPath)) return 0;
+  const db = await StateDb.open(dbPath);
+  try {
+    return db.meta.consistentIndex;
+  } finally {
+    await db.close();
+  }
+}
+
 export class SnapshotKeeper {
   private work: Promise<void> = Promise.resolve();
 
   constructor(private readonly m: Member) {}
 
-  /** Before opening the state DB: finish or undo a swap a crash interrupted, and drop stale staged states. */
-  static async recover(dbPath: string): Promise<void> {
+  /**
+   * Before opening the state DB: finish or undo a swap a crash interrupted, finish an install a crash cut short,
+   * and drop stale staged states. `logSnapshot` is the snapshot the Raft log holds. Raft saves a leader's
+   * snapshot to the log before the member swaps in its state, and from then on counts every entry up to it as
+   * applied: a crash in between leaves a state DB that is behind the log, and the staged state is the only
+   * copy of what is missing, so it is swapped in now rather than dropped. Returns whether it did that.
+   */
+  static async recover(dbPath: string, logSnapshot: Snapshot['metadata']): Promise<boolean> {
     await recoverInterruptedSwap(dbPath);
     const dir = dirname(dbPath);
-    if (!existsSync(dir)) return;
+    if (!existsSync(dir)) return false;
+    let installed = false;
+    const pending = stagingPath(dbPath, logSnapshot);
+    if (logSnapshot.index > 0 && existsSync(pending) && (await consistentIndexAt(dbPath)) < logSnapshot.index) {
+      await replaceDatabase(pending, dbPath);
+      installed = true;
+    }
     for (const name of await readdir(dir)) {
       if (name.startsWith(`${basename(dbPath)}.incoming-`)) await rm(join(dir, name), { recursive: true, force: true });
     }
+    return installed;
   }
 
   /** The transport's side of state transfer: what a leader streams out, and where a follower stages it. */
@@ -60,7 +86,10 @@ export class SnapshotKeeper {
   async install(snapshot: Snapshot): Promise<void> {
     const staged = stagingPath(this.m.dbPath, snapshot.metadata);
     if (!existsSync(staged)) throw new Error(`snapshot ${snapshot.metadata.index} arrived without its state (no ${staged})`);
+    // The Raft log already records the snapshot (the Ready was saved before it is applied); the state is not swapped yet.
+    if (failpointsActive) await failpoint('raftBeforeApplySnap');
     await this.m.replaceState(() => replaceDatabase(staged, this.m.dbPath));
+    if (failpointsActive) await failpoint('raftAfterApplySnap');
     this.m.logger.info({ index: snapshot.metadata.index, consistentIndex: this.m.appliedIndex, revision: this.m.store.currentRevision }, 'installed snapshot');
   }
 
@@ -68,7 +97,14 @@ export class SnapshotKeeper {
   markAt(index: number, confState: ConfState): void {
     this.queue(async () => {
       await this.m.flushState();
-      if (index > this.m.log.snapshot().metadata.index && index <= this.m.log.lastIndex()) await this.m.log.createSnapshot(index, confState, EMPTY);
+      const markable = () => index > this.m.log.snapshot().metadata.index && index <= this.m.log.lastIndex();
+      if (!markable()) return;
+      if (failpointsActive) {
+        await failpoint('raftBeforeSaveSnap');
+        if (!markable()) return;
+      }
+      await this.m.log.createSnapshot(index, confState, EMPTY);
+      if (failpointsActive) await failpoint('raftAfterSaveSnap');
     });
   }
 
@@ -81,12 +117,18 @@ export class SnapshotKeeper {
     this.queue(async () => {
       await stateWrites;
       if (at <= this.m.log.snapshot().metadata.index) return;
+      if (failpointsActive) {
+        await failpoint('raftBeforeSaveSnap');
+        if (at <= this.m.log.snapshot().metadata.index) return;
+      }
       await this.m.log.createSnapshot(at, confState, EMPTY);
+      if (failpointsActive) await failpoint('raftAfterSaveSnap');
       const compactTo = at - this.m.cfg.snapshotCatchupEntries;
       if (compactTo >= this.m.log.firstIndex()) {
         // The state DB is written without fsync; entries are only dropped once what they produced is durable.
         await this.m.db.syncToDisk();
         await this.m.log.compact(compactTo);
+        if (failpointsActive) await failpoint('raftAfterCompactLog');
       }
       this.m.logger.info({ index: at, compactedTo: Math.max(compactTo, this.m.log.firstIndex() - 1) }, 'saved snapshot and compacted the raft log');
     });
