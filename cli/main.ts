@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { normaliseEtcdArgs, storeCommand } from './store-command.js';
+import { chaosCommand } from './chaos-command.js';
 import { upCommand } from './up-command.js';
 
 function packageVersion(): string {
@@ -39,6 +40,8 @@ program
 program.addCommand(storeCommand());
 
 program.addCommand(upCommand());
+
+program.addCommand(chaosCommand());
 
 function parseIntArg(flag: string, v: string): number {
   const n = Number(v);

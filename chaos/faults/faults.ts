@@ -40,9 +40,9 @@ export interface ScheduledFault {
 export function describeFault(fault: FaultSpec): string {
   switch (fault.kind) {
     case 'kill':
-      return `SIGKILL ${fault.who === 'all' ? 'every member' : `the ${fault.who === 'random' ? 'random member' : fault.who}`}, then restart`;
+      return `SIGKILL ${fault.who === 'all' ? 'every member' : `the ${fault.who === 'random' ? 'random member' : fault.who}`}`;
     case 'pause':
-      return `SIGSTOP ${fault.who === 'all' ? 'every member' : `the ${fault.who === 'random' ? 'random member' : fault.who}`}, then SIGCONT`;
+      return `SIGSTOP ${fault.who === 'all' ? 'every member' : `the ${fault.who === 'random' ? 'random member' : fault.who}`}`;
     case 'partition':
       return `partition: ${fault.shape}`;
     case 'blackhole':

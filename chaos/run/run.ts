@@ -34,8 +34,8 @@ export interface RunOptions {
   clientPauseMs?: number;
   heartbeatMs?: number;
   electionMs?: number;
-  /** Keep the members' data dirs and logs in reportDir/cluster (always kept when a check fails). */
-  keepData?: boolean;
+  /** How long the workload keeps running after every fault is healed. */
+  recoveryMs?: number;
   log?: (message: string) => void;
 }
 
@@ -48,6 +48,7 @@ export interface RunResult {
 
 export async function runChaos(options: RunOptions): Promise<RunResult> {
   const log = options.log ?? (() => {});
+  const recoveryMs = options.recoveryMs ?? 2_000;
   const { target, scenario } = options;
   if (!scenario.targets.includes(target)) {
     throw new Error(`scenario ${scenario.name} runs against ${scenario.targets.join(' and ')} only, not ${target}`);
@@ -128,7 +129,10 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     await sleep(options.durationMs);
     stopFaults.value = true;
     await faults;
-    log('faults healed; stopping the workload');
+    // The workload goes on for a while after the last heal: a store that stays unavailable (or serves stale
+    // data) once its faults are gone must show it in the history.
+    log(`faults healed; the workload runs ${recoveryMs} ms more`);
+    await sleep(recoveryMs);
     stopClients.value = true;
     await Promise.all(loops);
 
