@@ -53,6 +53,11 @@ export function chaosCommand(): Command {
     .option('--clients <n>', 'workload clients, each with its own watch', positiveInt('--clients'), 8)
     .option('--report <dir>', 'where history.json and report.html go', '.yawl/chaos/<scenario>-<target>-<seed>')
     .option('--request-timeout <time>', 'deadline of every workload request', parseDuration, 2_000)
+    .addOption(
+      new Option('--consistency <l|s>', 'reads: l = linearizable; s = serializable, which may be stale, so the run should FAIL linearizability')
+        .choices(['l', 's'])
+        .default('l'),
+    )
     .option('--heartbeat-interval <ms>', 'members\' --heartbeat-interval', positiveInt('--heartbeat-interval'), 100)
     .option('--election-timeout <ms>', 'members\' --election-timeout', positiveInt('--election-timeout'), 1_000)
     .action(async (opts: {
@@ -65,6 +70,7 @@ export function chaosCommand(): Command {
       requestTimeout: number;
       heartbeatInterval: number;
       electionTimeout: number;
+      consistency: 'l' | 's';
     }) => {
       const { scenarioNamed, SCENARIOS } = await import('../chaos/faults/scenarios.js');
       const scenario = scenarioNamed(opts.scenario);
@@ -96,6 +102,7 @@ export function chaosCommand(): Command {
         requestTimeoutMs: opts.requestTimeout,
         heartbeatMs: opts.heartbeatInterval,
         electionMs: opts.electionTimeout,
+        readConsistency: opts.consistency === 's' ? 'serializable' : 'linearizable',
         log,
       });
       log('checking the history');

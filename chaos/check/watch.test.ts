@@ -167,6 +167,28 @@ describe('checkWatches', () => {
     expect(compacted.violations).toEqual([]);
   });
 
+  test('a compaction excuses the gap it made, through failed reconnects, and only up to its compact revision', () => {
+    const canceled: WatchResponseRecord = { time: 6.1, revision: 5, events: [], canceled: true, compactRevision: 4, cancelReason: 'compacted' };
+    const history = baseRun();
+    const r = responsesOf(history);
+    const resumedPastIt = withWatcher(history, [
+      session(0, [created(-1, 1), r.get(2)!, r.get(3)!], { closed: 4, error: 'UNAVAILABLE' }),
+      session(4, [created(6, 5), canceled], { closed: 6.1 }),
+      session(5, [], { opened: 6.2, closed: 6.3, error: 'UNAVAILABLE: No connection established' }),
+      session(5, [created(6.4, 5), r.get(5)!, r.get(6)!]),
+    ]);
+    expect(resumedPastIt.violations).toEqual([]);
+
+    const history2 = baseRun();
+    const r2 = responsesOf(history2);
+    const skippedMore = withWatcher(history2, [
+      session(0, [created(-1, 1), r2.get(2)!, r2.get(3)!], { closed: 4, error: 'UNAVAILABLE' }),
+      session(4, [created(6, 5), { ...canceled, compactRevision: 3 }], { closed: 6.1 }),
+      session(6, [created(6.4, 5), r2.get(6)!]),
+    ]);
+    expect(skippedMore.violations.join('\n')).toMatch(/never got revisions 4, 5|never got revisions 4.*5/);
+  });
+
   test('a session from "now" vouches from its first event, or from 1 if created before any request', () => {
     const history = baseRun();
     const r = responsesOf(history);

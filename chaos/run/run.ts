@@ -32,6 +32,8 @@ export interface RunOptions {
   requestTimeoutMs?: number;
   /** Pause between one client's requests: 8 clients at 20 ms make histories of a few hundred ops a second. */
   clientPauseMs?: number;
+  /** 'serializable' reads may be stale: a run with them should fail linearizability (the checker's own proof). */
+  readConsistency?: 'linearizable' | 'serializable';
   heartbeatMs?: number;
   electionMs?: number;
   /** How long the workload keeps running after every fault is healed. */
@@ -108,6 +110,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
           recorder,
           requestTimeoutMs: options.requestTimeoutMs ?? 2_000,
           pauseMs: options.clientPauseMs ?? 20,
+          serializableReads: options.readConsistency === 'serializable',
           stopped: () => stopClients.value,
         }),
       );

@@ -17,6 +17,8 @@ export interface ClientLoopOptions {
   requestTimeoutMs: number;
   /** Time between the end of one request and the next: paces the client so histories stay checkable. */
   pauseMs: number;
+  /** Serializable reads: may be stale, so a run with them is expected to fail linearizability. */
+  serializableReads?: boolean;
   stopped: () => boolean;
 }
 
@@ -26,7 +28,7 @@ export async function runClientLoop(options: ClientLoopOptions): Promise<void> {
     const request = generator.next(recorder.now());
     const operation = recorder.begin(client, member, request);
     try {
-      const response = await execute(clients, request, options.requestTimeoutMs);
+      const response = await execute(clients, request, options.requestTimeoutMs, options.serializableReads);
       recorder.succeed(operation, response);
       generator.observe(request, response);
       await sleep(options.pauseMs);

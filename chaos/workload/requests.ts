@@ -1,5 +1,5 @@
 // Turns the workload's abstract requests (chaos/history) into etcd v3 gRPC calls on one member, and the replies
-// back into plain records. Every read is linearizable (etcd's default), because that is the promise under test.
+// back into plain records. Reads are linearizable (etcd's default), because that is the promise under test.
 import type {
   Compare,
   Init,
@@ -47,22 +47,25 @@ function rangeKvs(response: TxnResponse): KeyValue[] {
 
 type Call = (timeoutMs: number) => Promise<Response>;
 
-/** Sends `request` to the member behind `clients`; rejects with the gRPC error if the call fails. */
-export function execute(clients: MemberClients, request: Request, timeoutMs: number): Promise<Response> {
-  return callFor(clients, request)(timeoutMs);
+/**
+ * Sends `request` to the member behind `clients`; rejects with the gRPC error if the call fails. Serializable
+ * reads (served from the member's own state, possibly stale) exist to show that the checkers catch staleness.
+ */
+export function execute(clients: MemberClients, request: Request, timeoutMs: number, serializable = false): Promise<Response> {
+  return callFor(clients, request, serializable)(timeoutMs);
 }
 
-function callFor(clients: MemberClients, request: Request): Call {
+function callFor(clients: MemberClients, request: Request, serializable: boolean): Call {
   const { kv, lease } = clients;
   switch (request.type) {
     case 'get':
       return async (timeoutMs) => {
-        const r = await unaryWithin(timeoutMs, kv, kv.Range, { key: Buffer.from(request.key) });
+        const r = await unaryWithin(timeoutMs, kv, kv.Range, { key: Buffer.from(request.key), serializable });
         return { type: 'get', revision: Number(r.header.revision), kv: r.kvs[0] ? toKeyValue(r.kvs[0]) : null };
       };
     case 'range':
       return async (timeoutMs) => {
-        const r = await unaryWithin(timeoutMs, kv, kv.Range, { key: Buffer.from(request.prefix), range_end: prefixEnd(request.prefix) });
+        const r = await unaryWithin(timeoutMs, kv, kv.Range, { key: Buffer.from(request.prefix), range_end: prefixEnd(request.prefix), serializable });
         return { type: 'range', revision: Number(r.header.revision), kvs: r.kvs.map(toKeyValue) };
       };
     case 'put':

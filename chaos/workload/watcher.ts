@@ -126,8 +126,10 @@ export class ResumableWatcher {
     const compactRevision = Number(response.compact_revision);
     if (compactRevision > 0) {
       recorded.compactRevision = compactRevision;
-      // The revisions before it are gone: resume at the oldest one the store still has.
-      this.nextStart = Math.max(this.nextStart, compactRevision);
+      // The revisions before it are gone. The compact revision itself is still readable, but etcd 3.4 drops a
+      // DELETE event at exactly that revision from a watch started there (etcd-io/etcd#18089, fixed in later
+      // releases), so we resume one past it; the checker accepts a gap up to and including the compact revision.
+      this.nextStart = Math.max(this.nextStart, compactRevision + 1);
     }
     const last = recorded.events.at(-1);
     if (last) {
