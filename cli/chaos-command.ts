@@ -106,7 +106,7 @@ export function chaosCommand(): Command {
         log,
       });
       log('checking the history');
-      const results = [...checkHistory(run.history), run.processes];
+      const results = [...checkHistory(run.history), ...run.runChecks];
       const paths = await writeReport(reportDir, run.history, results);
       console.log(renderSummary(run.history, results, paths));
       process.exitCode = results.every((r) => r.ok) ? 0 : 1;

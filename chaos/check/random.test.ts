@@ -88,7 +88,10 @@ const mutations: Record<string, Mutation> = {
     return 'watch';
   },
   'an acknowledged write lost from every watcher': (history, random) => {
-    const put = pickOf(random, answered(history).filter((o) => o.response.type === 'put'));
+    // Not the run's last revision: with it gone from every watch, nothing proves the watches should have had it
+    // (the final state alone shows the write was kept, which is all durability promises).
+    const last = Math.max(...history.final.map((m) => m.revision));
+    const put = pickOf(random, answered(history).filter((o) => o.response.type === 'put' && o.response.revision < last));
     if (!put) return undefined;
     for (const record of history.watches) {
       for (const session of record.sessions) {

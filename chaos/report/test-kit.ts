@@ -1,5 +1,6 @@
 // Synthetic histories for the report's tests: a builder that records operations, watches and faults with explicit
 // times, so tests can state exactly what happened and check what the report makes of it.
+import { SeededRand } from '../../store/raft/rand.js';
 import type {
   CheckResult,
   Failure,
@@ -194,14 +195,8 @@ export function fail(name: string, summary: string, violations: string[]): Check
   return { name, ok: false, summary, violations };
 }
 
-/** A deterministic pseudo-random source (mulberry32) for large synthetic histories. */
+/** A deterministic pseudo-random source for large synthetic histories. */
 export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = new SeededRand(seed);
+  return () => rand.float();
 }

@@ -20,14 +20,20 @@ async function revisionOf(member: Member): Promise<number | undefined> {
   }
 }
 
-/** Waits (up to timeoutMs) until every member reports one revision, and returns it (or the highest seen). */
-export async function awaitCommonRevision(members: readonly Member[], timeoutMs: number): Promise<number> {
+/** Waits (up to timeoutMs) until every member reports one revision: that revision, or the highest seen. */
+export async function awaitCommonRevision(
+  members: readonly Member[],
+  timeoutMs: number,
+): Promise<{ revision: number; agreed: boolean; seen: string }> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const revisions = await Promise.all(members.map(revisionOf));
     const known = revisions.filter((r): r is number => r !== undefined);
-    if (known.length === members.length && new Set(known).size === 1) return known[0]!;
-    if (Date.now() > deadline) return Math.max(0, ...known);
+    if (known.length === members.length && new Set(known).size === 1) return { revision: known[0]!, agreed: true, seen: String(known[0]) };
+    if (Date.now() > deadline) {
+      const seen = members.map((m, i) => `${m.name} ${revisions[i] ?? 'no answer'}`).join(', ');
+      return { revision: Math.max(0, ...known), agreed: false, seen };
+    }
     await sleep(200);
   }
 }

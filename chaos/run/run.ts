@@ -43,8 +43,11 @@ export interface RunOptions {
 
 export interface RunResult {
   history: History;
-  /** What only the live run can judge: whether a member crashed without a fault of ours causing it. */
-  processes: CheckResult;
+  /**
+   * What only the live run can judge: whether a member crashed without a fault of ours causing it, and whether,
+   * once healed, the members agreed on one revision and every watch caught up to it.
+   */
+  runChecks: CheckResult[];
   clusterDir: string;
 }
 
@@ -140,9 +143,14 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     await Promise.all(loops);
 
     // Let the cluster settle, then make sure every watch has seen everything up to the final revision.
-    const finalRevision = await awaitCommonRevision(cluster.members, 30_000);
+    const settled = await awaitCommonRevision(cluster.members, 30_000);
+    const finalRevision = settled.revision;
     const caughtUp = await Promise.all(watchers.map((w) => w.waitFor(finalRevision, 30_000)));
-    if (caughtUp.includes(false)) log(`some watches did not reach revision ${finalRevision}`);
+    const recovery: string[] = [];
+    if (!settled.agreed) recovery.push(`the members did not agree on one revision within 30 s of the heal (${settled.seen})`);
+    caughtUp.forEach((ok, i) => {
+      if (!ok) recovery.push(`watcher c${i}@${watchers[i]!.record.member} reached revision ${watchers[i]!.revision}, not ${finalRevision}, within 30 s`);
+    });
     await Promise.all(watchers.map((w) => w.stop()));
     const final = await collectFinalState(cluster.members, finalRevision);
 
@@ -161,7 +169,13 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
       faults: recorder.faults,
       final,
     };
-    return { history, processes: processCheck(cluster, injector.expectedExits), clusterDir };
+    const recoveryCheck: CheckResult = {
+      name: 'recovery',
+      ok: recovery.length === 0,
+      summary: recovery.length === 0 ? `members agreed on revision ${finalRevision} and every watch caught up to it` : recovery[0]!,
+      violations: recovery,
+    };
+    return { history, runChecks: [processCheck(cluster, injector.expectedExits), recoveryCheck], clusterDir };
   } finally {
     for (const clients of memberClients) clients.close();
     await cluster?.stopAll();

@@ -34,7 +34,7 @@ export function chaosScenarioTest(target: ClusterKind, name: string, brief: Brie
       requestTimeoutMs: 1_500,
       log: (message) => log.push(message),
     });
-    const results = [...checkHistory(run.history), run.processes];
+    const results = [...checkHistory(run.history), ...run.runChecks];
     await writeReport(reportDir, run.history, results);
     const failed = results.filter((r) => !r.ok);
     if (failed.length > 0) console.error(`chaos ${target} ${name}: report kept in ${reportDir}\n${log.join('\n')}`);

@@ -1,15 +1,12 @@
-// A seeded PRNG (mulberry32) so that randomized tests are the same on every run and a failing seed can be replayed.
+// Seeded randomness (the project's one PRNG) so that randomized tests are the same on every run and a failing
+// seed can be replayed.
+import { SeededRand } from '../../../store/raft/rand.js';
+
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = new SeededRand(seed);
+  return () => rand.float();
 }
 
 export function pick<T>(random: Random, items: readonly T[]): T {
