@@ -12,15 +12,28 @@ export interface MemberClients {
   close(): void;
 }
 
-export function connect(endpoint: string): MemberClients {
+export interface ConnectOptions {
+  /**
+   * Cap on grpc-js's reconnect backoff (default 120 s). After a member restarts, a client whose backoff grew
+   * while the member was down would otherwise fail fast for seconds more, hiding the recovered member.
+   */
+  maxReconnectBackoffMs?: number;
+}
+
+export function connect(endpoint: string, options: ConnectOptions = {}): MemberClients {
   const credentials = grpc.credentials.createInsecure();
-  // Separate clients stay cheap: grpc-js shares one connection per target through its global subchannel pool.
+  const channelOptions: grpc.ChannelOptions =
+    options.maxReconnectBackoffMs === undefined
+      ? {}
+      : { 'grpc.max_reconnect_backoff_ms': options.maxReconnectBackoffMs, 'grpc.initial_reconnect_backoff_ms': Math.min(100, options.maxReconnectBackoffMs) };
+  // Separate clients stay cheap: grpc-js shares one connection per target (and options) through its global
+  // subchannel pool.
   const clients = {
-    kv: new KVClient(endpoint, credentials),
-    watch: new WatchClient(endpoint, credentials),
-    lease: new LeaseClient(endpoint, credentials),
-    cluster: new ClusterClient(endpoint, credentials),
-    maintenance: new MaintenanceClient(endpoint, credentials),
+    kv: new KVClient(endpoint, credentials, channelOptions),
+    watch: new WatchClient(endpoint, credentials, channelOptions),
+    lease: new LeaseClient(endpoint, credentials, channelOptions),
+    cluster: new ClusterClient(endpoint, credentials, channelOptions),
+    maintenance: new MaintenanceClient(endpoint, credentials, channelOptions),
   };
   return {
     ...clients,

@@ -98,7 +98,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     const loops: Promise<void>[] = [];
     for (let client = 0; client < options.clients; client++) {
       const member = memberFor(client);
-      const clients = connect(member.endpoint);
+      const clients = connect(member.endpoint, { maxReconnectBackoffMs: 500 });
       memberClients.push(clients);
       const watcher = new ResumableWatcher(clients, recorder, client, member.name, base + 1);
       watcher.start();
