@@ -282,6 +282,10 @@ describe.each(targets)('membership changes on a %s cluster grown from one member
     await lost.join(added.initialCluster);
     expect(lost.id).toBe(added.id);
     await put('m/after-replace', 'replaced', lost);
+    // Its id came from MemberAdd, not from its flags: a restart must keep it (the chaos harness found it did not).
+    await lost.restart();
+    expect(lost.id).toBe(added.id);
+    await put('m/after-restart', 'still the same member', lost);
     await expectDataEverywhere();
     const revision = (await readPrefix(leader, 'm/')).revision;
     await expectSameHashKV(running(), revision);

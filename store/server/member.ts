@@ -146,6 +146,14 @@ export class Member {
       }
       cfg = { ...cfg, memberId: self.id };
     }
+    // The id a member was created with is its id for life. A member that joined got it from MemberAdd, which
+    // the flags it restarts with cannot reproduce (etcd reads it back from its WAL metadata the same way).
+    const storedId = log.memberId();
+    if (fresh || storedId === undefined) await log.recordMemberId(cfg.memberId);
+    else if (storedId !== cfg.memberId) {
+      logger.info({ member: hexId(storedId), fromFlags: hexId(cfg.memberId) }, 'using the member id recorded in the data dir');
+      cfg = { ...cfg, memberId: storedId };
+    }
     const ids = cfg.initialCluster.map((m) => m.id);
     let member: Member | undefined;
     const placeholderCluster = joining ? 0n : fresh ? clusterIdFor(ids) : 0n;

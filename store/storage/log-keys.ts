@@ -8,6 +8,8 @@
 //   's'                  snapshot metadata (index, term, configuration)
 //   'd'                  snapshot data (raw bytes, not msgpack: it can be large and is opaque to us)
 //   'e' + u64be(index)   one log entry
+//   'i'                  this member's id, written once when the member is created (etcd keeps it in WAL
+//                        metadata): a member that joined got its id from MemberAdd, which its flags cannot rebuild
 //
 // Kinds are printable letters so that a raw dump of the database is readable.
 
@@ -16,6 +18,7 @@ export const HARD_STATE_KEY = Buffer.from('h');
 export const LOG_START_KEY = Buffer.from('l');
 export const SNAPSHOT_METADATA_KEY = Buffer.from('s');
 export const SNAPSHOT_DATA_KEY = Buffer.from('d');
+export const MEMBER_ID_KEY = Buffer.from('i');
 
 const ENTRY_KIND = 0x65; // 'e'
 const ENTRY_KEY_LENGTH = 9;

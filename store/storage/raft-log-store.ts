@@ -20,6 +20,7 @@ import { RaftLogOpenError } from './errors.js';
 import { LogCache } from './log-cache.js';
 import { planCompact, planCreateSnapshot, planSave, type LogUpdate } from './log-update.js';
 import { loadLog, type RaftLogDb } from './load-log.js';
+import { MEMBER_ID_KEY } from './log-keys.js';
 import type { PersistentLog, ReadyToPersist } from './persistent-log.js';
 
 export class RaftLogStore implements PersistentLog {
@@ -29,6 +30,7 @@ export class RaftLogStore implements PersistentLog {
   private constructor(
     private readonly db: RaftLogDb,
     private readonly cache: LogCache,
+    private storedMemberId: number | undefined,
   ) {}
 
   /** Open (creating if needed) the log database at `path`, e.g. `<data-dir>/member/raft`, and load it. */
@@ -41,7 +43,9 @@ export class RaftLogStore implements PersistentLog {
       throw new RaftLogOpenError(path, e);
     }
     try {
-      return new RaftLogStore(db, new LogCache(await loadLog(db)));
+      const cache = new LogCache(await loadLog(db));
+      const id = await db.get(MEMBER_ID_KEY);
+      return new RaftLogStore(db, cache, id === undefined ? undefined : decodeMemberId(db.location, id));
     } catch (e) {
       await db.close();
       throw e;
@@ -50,6 +54,21 @@ export class RaftLogStore implements PersistentLog {
 
   get path(): string {
     return this.db.location;
+  }
+
+  /** The id this member was created with, if recorded (data dirs written before it was recorded have none). */
+  memberId(): number | undefined {
+    return this.storedMemberId;
+  }
+
+  /** Records the member's id, synced, before the member writes anything else under it. */
+  recordMemberId(id: number): Promise<void> {
+    return this.serialized(async () => {
+      const value = Buffer.allocUnsafe(8);
+      value.writeBigUInt64BE(BigInt(id));
+      await this.db.put(MEMBER_ID_KEY, value, { sync: true });
+      this.storedMemberId = id;
+    });
   }
 
   // ---- Storage: served from memory ----
@@ -130,4 +149,10 @@ export class RaftLogStore implements PersistentLog {
     this.writeQueue = result.catch(() => undefined);
     return result;
   }
+}
+
+function decodeMemberId(location: string, value: Buffer): number {
+  const id = value.length === 8 ? Number(value.readBigUInt64BE(0)) : NaN;
+  if (!Number.isSafeInteger(id) || id <= 0) throw new RaftLogOpenError(location, new Error(`stored member id ${value.toString('hex')} is not valid`));
+  return id;
 }
