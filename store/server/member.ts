@@ -22,7 +22,7 @@ import { AppliedState } from './applied-state.js';
 import type { ApplierHooks, ApplyResult } from './applier.js';
 import type { StoreConfig } from './config.js';
 import { EtcdError } from './errors.js';
-import { clusterIdFor, hexId } from './ids.js';
+import { clusterIdFor, hexId, ProposalIds } from './ids.js';
 import { AutoCompactor } from './auto-compactor.js';
 import { applyRange, applyReadOnlyTxn, isReadOnlyTxn, type RangeResp, type TxnResp } from './kv-apply.js';
 import { LinearizableReads } from './linearizable-reads.js';
@@ -54,7 +54,7 @@ export class Member {
   private readonly waiting = new Map<string, Waiting>();
   private appliedWaiters: { index: number; resolve(): void }[] = [];
   private readonly leaseIds: LeaseIdGenerator;
-  private proposalSeq = 0;
+  private readonly proposalIds: ProposalIds;
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly autoCompactor: AutoCompactor;
   private stopped = false;
@@ -72,6 +72,7 @@ export class Member {
   ) {
     this.id = cfg.memberId;
     this.leaseIds = new LeaseIdGenerator(BigInt(this.id), Date.now());
+    this.proposalIds = new ProposalIds(this.id);
     this.watches = new WatchFanout((rev) => this.header(rev), cfg.maxRequestBytes, logger);
     const node = new RawNode({
       id: this.id,
@@ -399,7 +400,7 @@ export class Member {
   /** Propose through Raft and wait until applied here; resolves with the response apply produced. */
   async propose(body: ProposalBody): Promise<unknown> {
     if (this.stopped) throw EtcdError.stopped();
-    const id = `${hexId(this.id)}-${++this.proposalSeq}`;
+    const id = this.proposalIds.next();
     const data = encodeProposal({ id, ...body } as Proposal);
     if (data.byteLength > this.cfg.maxRequestBytes) throw EtcdError.requestTooLarge();
     if (this.growsDatabase(body)) {
@@ -435,7 +436,7 @@ export class Member {
   }
 
   nextProposalId(): string {
-    return `${hexId(this.id)}-${++this.proposalSeq}`;
+    return this.proposalIds.next();
   }
 
   /** During an election there is nobody to take a proposal; wait for a leader rather than fail at once. */
