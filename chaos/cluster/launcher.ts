@@ -4,7 +4,7 @@
 // logs go to a file per member and their tails are shown when a start times out or a check fails.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { etcdBinary, YAWL_MAIN, type ClusterKind } from './binaries.js';
@@ -34,7 +34,10 @@ export interface ClusterOptions {
   readonly proxiedPeers?: boolean;
   /** With proxiedPeers: starts the proxies, once every member's ports are known and before any member starts. */
   readonly startProxies?: (members: readonly Member[]) => Promise<void> | void;
-  /** More environment for one member (e.g. YAWL_FAILPOINTS_HTTP); ETCD_* variables of our own are never passed. */
+  /**
+   * More environment for one member (e.g. YAWL_FAILPOINTS_HTTP); ETCD_* and YAWL_FAILPOINTS* variables of our
+   * own are never passed. `restart({ env })` replaces it for one start.
+   */
   readonly memberEnv?: (name: string) => Readonly<Record<string, string>>;
   /** Where the members' directories go; a fresh temp dir by default, removed by stopAll unless keepFiles. */
   readonly rootDir?: string;
@@ -49,6 +52,26 @@ export interface ClusterPlan {
   /** `n1=http://127.0.0.1:p1,n2=...`, as --initial-cluster takes it. */
   readonly initialCluster: string;
   readonly members: readonly { readonly name: string; readonly peerUrl: string; readonly clientUrl: string; readonly dataDir: string }[];
+}
+
+export interface RestartOptions {
+  /**
+   * The member's extra environment for this start only, instead of memberEnv(name): `{}` starts it with none
+   * (no failpoint endpoint, say), `{ YAWL_FAILPOINTS: 'raftBeforeSave=panic' }` arms a failpoint from the start.
+   * A later restart() without env gets memberEnv(name) again.
+   */
+  readonly env?: Readonly<Record<string, string>>;
+  /**
+   * false: resolve once the process is spawned, for a start that is expected to fail; then waitForExit() and
+   * exitStatus say how it ended. Default true: resolve once it serves, reject if it exits first.
+   */
+  readonly waitUntilServing?: boolean;
+}
+
+/** How a member's process ended, as Node's 'exit' event reports it. */
+export interface MemberExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
 }
 
 export interface JoinOptions {
@@ -80,8 +103,13 @@ export interface Member {
   readonly paused: boolean;
   /** How many times the process exited without being asked to (a crash, a failpoint), since start. */
   readonly unexpectedExits: number;
-  /** Starts again with the same flags and data dir (a restarting etcd ignores --initial-cluster-state). */
-  restart(): Promise<void>;
+  /** How the latest run ended (asked to or not); undefined while it runs and before the first start. */
+  readonly exitStatus: MemberExit | undefined;
+  /**
+   * Starts again with the same flags and data dir (a restarting etcd ignores --initial-cluster-state), stopping
+   * it first if it runs; `options` can change its environment for this start and not wait for it to serve.
+   */
+  restart(options?: RestartOptions): Promise<void>;
   /**
    * Starts with `--initial-cluster-state existing` and this --initial-cluster (what `member add` printed as
    * ETCD_INITIAL_CLUSTER), the flags every later restart keeps; resolves once it serves (a learner: once its
@@ -93,6 +121,8 @@ export interface Member {
   /** Resolves true once the process has exited by itself, false if it still runs after timeoutMs. */
   waitForExit(timeoutMs: number): Promise<boolean>;
   logTail(lines?: number): string;
+  /** What the latest run wrote to logFile (stdout and stderr, in order), from its `===== start` line on. */
+  runLog(): string;
 }
 
 export interface Cluster {
@@ -137,6 +167,9 @@ class MemberProcess implements Member {
   id = 0n;
   paused = false;
   unexpectedExits = 0;
+  exitStatus: MemberExit | undefined = undefined;
+  /** Where the latest run's part of logFile begins. */
+  private runLogOffset = 0;
   /** Set while we are stopping the process ourselves, so its exit does not count as unexpected. */
   private stopping = false;
   /** Read by the flags on every start; join() switches a member to `existing` and the cluster it was given. */
@@ -153,7 +186,8 @@ class MemberProcess implements Member {
     memberDir: string,
     private readonly flags: () => string[],
     private readonly readyTimeoutMs: number,
-    private readonly env: NodeJS.ProcessEnv,
+    /** The whole environment of a start: ours filtered, plus `extra` (memberEnv(name) unless a restart says). */
+    private readonly env: (extra?: Readonly<Record<string, string>>) => NodeJS.ProcessEnv,
   ) {
     this.endpoint = `127.0.0.1:${plan.clientPort}`;
     this.clientUrl = `http://127.0.0.1:${plan.clientPort}`;
@@ -172,20 +206,23 @@ class MemberProcess implements Member {
     return this.child !== null && this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Spawns the process; the caller waits for it to serve. */
-  spawn(): void {
+  /** Spawns the process (with `env` instead of memberEnv(name), if given); the caller waits for it to serve. */
+  spawn(env?: Readonly<Record<string, string>>): void {
     if (this.running) throw new Error(`${this.name} is already running`);
     const [command, args] = this.commandLine();
     this.starts += 1;
+    this.runLogOffset = existsSync(this.logFile) ? statSync(this.logFile).size : 0;
+    this.exitStatus = undefined;
     appendFileSync(this.logFile, `\n===== start #${this.starts} at ${new Date().toISOString()}: ${command} ${args.join(' ')}\n`);
     // The child writes straight into the log file: no pipe that a busy test could leave unread and fill up.
     const log = openSync(this.logFile, 'a');
     try {
-      const child = spawn(command, args, { cwd: this.memberDir, env: this.env, stdio: ['ignore', log, log] });
+      const child = spawn(command, args, { cwd: this.memberDir, env: this.env(env), stdio: ['ignore', log, log] });
       this.child = child;
       this.paused = false;
       reapOnExit(child);
       child.once('exit', (code, signal) => {
+        this.exitStatus = { code, signal };
         if (this.stopping) return;
         this.unexpectedExits += 1;
         appendFileSync(this.logFile, `\n===== exited by itself: ${signal ?? `code ${code}`}\n`);
@@ -222,10 +259,10 @@ class MemberProcess implements Member {
     if (this.running) process.kill(this.child!.pid!, 'SIGCONT');
   }
 
-  async restart(): Promise<void> {
+  async restart(options: RestartOptions = {}): Promise<void> {
     if (this.running) await this.stop();
-    this.spawn();
-    await this.waitUntilServing(Date.now() + this.readyTimeoutMs);
+    this.spawn(options.env);
+    if (options.waitUntilServing ?? true) await this.waitUntilServing(Date.now() + this.readyTimeoutMs);
   }
 
   async join(initialCluster: string, options: JoinOptions = {}): Promise<void> {
@@ -307,6 +344,10 @@ class MemberProcess implements Member {
     const text = existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
     const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
     return `----- ${this.kind} ${this.name} (${this.logFile}), last ${lines} lines -----\n${tail}`;
+  }
+
+  runLog(): string {
+    return existsSync(this.logFile) ? readFileSync(this.logFile).subarray(this.runLogOffset).toString('utf8') : '';
   }
 
   private async signalAndWait(signal: NodeJS.Signals, graceMs: number): Promise<void> {
@@ -414,6 +455,8 @@ export async function startCluster(kind: ClusterKind, size: 1 | 3, options: Clus
   const newMember = (plan: MemberPlan): MemberProcess => {
     const memberDir = join(rootDir, plan.name);
     mkdirSync(memberDir, { recursive: true });
+    const baseEnv = memberEnv();
+    const defaultEnv = options.memberEnv?.(plan.name) ?? {};
     const member: MemberProcess = new MemberProcess(
       kind,
       plan.name,
@@ -436,7 +479,7 @@ export async function startCluster(kind: ClusterKind, size: 1 | 3, options: Clus
         ...(options.memberFlags?.(plan.name) ?? []),
       ],
       readyTimeoutMs,
-      { ...memberEnv(), ...(options.memberEnv?.(plan.name) ?? {}) },
+      (extra = defaultEnv) => ({ ...baseEnv, ...extra }),
     );
     member.initialCluster = initialCluster;
     return member;
@@ -478,9 +521,12 @@ async function leaderSeenBy(member: Member): Promise<bigint | null> {
   }
 }
 
-/** etcd reads ETCD_* variables as flags; a stray one in the developer's shell must not change what we test. */
+/**
+ * etcd reads ETCD_* variables as flags, and yawl arms failpoints from YAWL_FAILPOINTS*: a stray one in the
+ * developer's shell must not change what we test. A member gets those only from memberEnv or restart({ env }).
+ */
 function memberEnv(): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ETCD')));
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('ETCD') && !name.startsWith('YAWL_FAILPOINTS')));
 }
 
 export function sleep(ms: number): Promise<void> {
