@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { normaliseEtcdArgs, storeCommand } from './store-command.js';
 import { chaosCommand } from './chaos-command.js';
+import { benchCommand } from './bench-command.js';
 import { upCommand } from './up-command.js';
 
 function packageVersion(): string {
@@ -42,6 +43,8 @@ program.addCommand(storeCommand());
 program.addCommand(upCommand());
 
 program.addCommand(chaosCommand());
+
+program.addCommand(benchCommand());
 
 function parseIntArg(flag: string, v: string): number {
   const n = Number(v);
