@@ -25,13 +25,14 @@ export function chaosScenarioTest(target: ClusterKind, name: string, brief: Brie
     const run = await runChaos({
       target,
       scenario: scenario!,
-      durationMs: brief.durationMs ?? 5_000,
+      durationMs: brief.durationMs ?? 4_000,
       seed: brief.seed ?? 1,
       clients: brief.clients ?? 4,
       reportDir,
       heartbeatMs: 50,
       electionMs: 500,
       requestTimeoutMs: 1_500,
+      recoveryMs: 1_000,
       log: (message) => log.push(message),
     });
     const results = [...checkHistory(run.history), ...run.runChecks];
