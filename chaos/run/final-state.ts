@@ -20,6 +20,33 @@ async function revisionOf(member: Member): Promise<number | undefined> {
   }
 }
 
+/**
+ * Waits (up to timeoutMs) until every member answers a linearizable read: the cluster has a leader again and
+ * each member reaches it. Returns undefined once healthy, else what the last attempt saw.
+ */
+export async function awaitHealthy(members: readonly Member[], timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const answers = await Promise.all(
+      members.map(async (member) => {
+        const clients = connect(member.endpoint);
+        try {
+          await unaryWithin(2_000, clients.kv, clients.kv.Range, { key: Buffer.from('health') });
+          return undefined;
+        } catch (error) {
+          return `${member.name}: ${error instanceof Error ? error.message : String(error)}`;
+        } finally {
+          clients.close();
+        }
+      }),
+    );
+    const failing = answers.filter((a): a is string => a !== undefined);
+    if (failing.length === 0) return undefined;
+    if (Date.now() > deadline) return failing.join('; ');
+    await sleep(200);
+  }
+}
+
 /** Waits (up to timeoutMs) until every member reports one revision: that revision, or the highest seen. */
 export async function awaitCommonRevision(
   members: readonly Member[],

@@ -18,7 +18,7 @@ import { runClientLoop } from '../workload/client-loop.js';
 import { DEFAULT_SHAPE, RequestGenerator } from '../workload/generator.js';
 import { sleep } from '../workload/sleep.js';
 import { ResumableWatcher } from '../workload/watcher.js';
-import { awaitCommonRevision, collectFinalState } from './final-state.js';
+import { awaitCommonRevision, awaitHealthy, collectFinalState } from './final-state.js';
 
 export interface RunOptions {
   target: ClusterKind;
@@ -135,9 +135,11 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     await sleep(options.durationMs);
     stopFaults.value = true;
     await faults;
-    // The workload goes on for a while after the last heal: a store that stays unavailable (or serves stale
-    // data) once its faults are gone must show it in the history.
-    log(`faults healed; the workload runs ${recoveryMs} ms more`);
+    // The workload goes on after the last heal, first until every member serves a linearizable read again (etcd
+    // 3.4, without pre-vote, may need a few seconds and an election), then for recoveryMs: a store that stays
+    // unavailable (or serves stale data) once its faults are gone must show it in the history.
+    const unhealthy = await awaitHealthy(cluster.members, 30_000);
+    log(`faults healed${unhealthy ? `; still unhealthy after 30 s (${unhealthy})` : ''}; the workload runs ${recoveryMs} ms more`);
     await sleep(recoveryMs);
     stopClients.value = true;
     await Promise.all(loops);
@@ -147,6 +149,7 @@ export async function runChaos(options: RunOptions): Promise<RunResult> {
     const finalRevision = settled.revision;
     const caughtUp = await Promise.all(watchers.map((w) => w.waitFor(finalRevision, 30_000)));
     const recovery: string[] = [];
+    if (unhealthy) recovery.push(`the cluster did not serve linearizable reads on every member within 30 s of the heal: ${unhealthy}`);
     if (!settled.agreed) recovery.push(`the members did not agree on one revision within 30 s of the heal (${settled.seen})`);
     caughtUp.forEach((ok, i) => {
       if (!ok) recovery.push(`watcher c${i}@${watchers[i]!.record.member} reached revision ${watchers[i]!.revision}, not ${finalRevision}, within 30 s`);
