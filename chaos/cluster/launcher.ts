@@ -290,32 +290,16 @@ class MemberProcess implements Member {
   }
 
   /** A learner answers Status (and serializable reads) only: wait until its Status names a leader. */
-  private async waitUntilFollowing(deadline: number): Promise<void> {
-    const clients = connect(this.endpoint);
-    try {
-      let lastError = 'no answer yet';
-      for (;;) {
-        if (!this.running) throw new Error(`${this.kind} member ${this.name} exited during start:\n${this.logTail()}`);
-        try {
-          const status = await unaryWithin(1_000, clients.maintenance, clients.maintenance.Status, {});
-          if (status.leader === 0n) throw new Error('Status names no leader');
-          this.id = status.header.member_id;
-          return;
-        } catch (error) {
-          lastError = error instanceof Error ? error.message : String(error);
-        }
-        if (Date.now() > deadline) {
-          throw new Error(`${this.kind} member ${this.name} not following in time (last: ${lastError}):\n${this.logTail()}`);
-        }
-        await sleep(POLL_MS);
-      }
-    } finally {
-      clients.close();
-    }
+  private waitUntilFollowing(deadline: number): Promise<void> {
+    return this.waitUntil(deadline, 'following', false);
   }
 
   /** Serving: Status names a leader and a linearizable read (what `etcdctl endpoint health` does) succeeds. */
-  async waitUntilServing(deadline: number): Promise<void> {
+  waitUntilServing(deadline: number): Promise<void> {
+    return this.waitUntil(deadline, 'serving', true);
+  }
+
+  private async waitUntil(deadline: number, what: string, linearizableRead: boolean): Promise<void> {
     const clients = connect(this.endpoint);
     try {
       let lastError = 'no answer yet';
@@ -324,14 +308,14 @@ class MemberProcess implements Member {
         try {
           const status = await unaryWithin(1_000, clients.maintenance, clients.maintenance.Status, {});
           if (status.leader === 0n) throw new Error('Status names no leader');
-          await unaryWithin(2_000, clients.kv, clients.kv.Range, { key: Buffer.from('health') });
+          if (linearizableRead) await unaryWithin(2_000, clients.kv, clients.kv.Range, { key: Buffer.from('health') });
           this.id = status.header.member_id;
           return;
         } catch (error) {
           lastError = error instanceof Error ? error.message : String(error);
         }
         if (Date.now() > deadline) {
-          throw new Error(`${this.kind} member ${this.name} not serving in time (last: ${lastError}):\n${this.logTail()}`);
+          throw new Error(`${this.kind} member ${this.name} not ${what} in time (last: ${lastError}):\n${this.logTail()}`);
         }
         await sleep(POLL_MS);
       }
