@@ -2,6 +2,7 @@
 // this layout does not describe stops the member before the apply loop builds on it.
 import type { Level } from 'level';
 import type { AlarmRecords } from './alarm-records.js';
+import { scanChunks } from '../storage/scan-chunks.js';
 import { StateDbFormatError } from './errors.js';
 import type { LeaseRecords } from './lease-records.js';
 import type { MemberRecords } from './member-records.js';
@@ -25,20 +26,13 @@ const LOAD_CHUNK = 1024;
 
 export async function loadState(db: StateLevel, spaces: StateSpaces): Promise<void> {
   await checkFormatVersion(db);
-  const iterator = db.iterator();
-  try {
-    for (let chunk = await iterator.nextv(LOAD_CHUNK); chunk.length > 0; chunk = await iterator.nextv(LOAD_CHUNK)) {
-      for (const [key, value] of chunk) {
-        try {
-          loadEntry(key, value, spaces);
-        } catch (e) {
-          throw new StateDbFormatError(db.location, `key ${key.toString('hex')}: ${e instanceof Error ? e.message : String(e)}`);
-        }
-      }
+  await scanChunks(db.iterator(), LOAD_CHUNK, (key, value) => {
+    try {
+      loadEntry(key, value, spaces);
+    } catch (e) {
+      throw new StateDbFormatError(db.location, `key ${key.toString('hex')}: ${e instanceof Error ? e.message : String(e)}`);
     }
-  } finally {
-    await iterator.close();
-  }
+  });
 }
 
 function loadEntry(key: Buffer, value: Buffer, spaces: StateSpaces): void {

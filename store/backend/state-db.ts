@@ -17,7 +17,7 @@ import { MemberRecords } from './member-records.js';
 import { MetaRecords } from './meta-records.js';
 import { MvccRecords } from './mvcc-records.js';
 import { PendingBatch } from './pending-batch.js';
-import { SerialWriter, type WriteHooks } from './serial-writer.js';
+import { type BatchTarget, SerialWriter, type WriteHooks } from './serial-writer.js';
 import { exportStateSnapshot } from './state-export.js';
 
 export { StateDbClosedError, StateDbFormatError, StateDbWriteError } from './errors.js';
@@ -42,7 +42,7 @@ export class StateDb {
     this.leases = new LeaseRecords(this.pending);
     this.members = new MemberRecords(this.pending);
     this.alarms = new AlarmRecords(this.pending);
-    this.writer = new SerialWriter(db, (cause) => new StateDbWriteError(db.location, cause));
+    this.writer = new SerialWriter(chainedBatchTarget(db), (cause) => new StateDbWriteError(db.location, cause));
   }
 
   /** Opens (creating it and its parent directories if needed) the database at `path` and loads all of it. */
@@ -160,4 +160,26 @@ export class StateDb {
     await this.writer.drain();
     await this.db.close();
   }
+}
+
+/**
+ * Writes an operation list as a chained batch, as the Raft log store does: abstract-level's array form checks
+ * and copies every operation in JS first, which was 3% of a member's CPU in a profile of puts from 500 clients.
+ */
+function chainedBatchTarget(db: StateLevel): BatchTarget {
+  return {
+    async batch(operations, options) {
+      const batch = db.batch();
+      try {
+        for (const op of operations) {
+          if (op.type === 'put') batch.put(op.key, op.value);
+          else batch.del(op.key);
+        }
+        await batch.write({ sync: options?.sync ?? false });
+      } catch (e) {
+        await batch.close();
+        throw e;
+      }
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyRangeContains, prefixRangeEnd, toKeyRange } from './key-range.js';
+import { compareKeys, keyRangeContains, prefixRangeEnd, toKeyRange } from './key-range.js';
 
 const b = (s: string) => Buffer.from(s, 'latin1');
 
@@ -28,5 +28,14 @@ describe('key ranges', () => {
     expect(Buffer.from(prefixRangeEnd(b('abc'))).toString('latin1')).toBe('abd');
     expect(Buffer.from(prefixRangeEnd(b('a\xff\xff'))).toString('latin1')).toBe('b');
     expect(Buffer.from(prefixRangeEnd(b('\xff\xff'))).toString('latin1')).toBe('\0');
+  });
+});
+
+describe('compareKeys', () => {
+  it('orders keys by their bytes exactly as Buffer.compare does, short and long, prefixes and high bytes', () => {
+    const rand = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 131 + n * 17) % 4 === 0 ? 0xff : (i * 7 + n) % 3));
+    const keys: Buffer[] = [Buffer.from([0]), Buffer.from([0xff]), Buffer.from('a'), Buffer.from('ab'), Buffer.from('abc')];
+    for (let n = 1; n <= 40; n++) keys.push(rand(n), Buffer.concat([rand(n), Buffer.from([0])]));
+    for (const a of keys) for (const b of keys) expect(compareKeys(a, b)).toBe(Buffer.compare(a, b));
   });
 });

@@ -16,8 +16,19 @@ export function toKeyRange(key: Uint8Array, rangeEnd?: Uint8Array): KeyRange {
   return { kind: 'interval', start: key, end: rangeEnd };
 }
 
+/**
+ * Byte order, as etcd's index. Buffer.compare costs ~100 ns a call however short the keys (it crosses into C++);
+ * a loop in JS compares short keys in ~20 ns, and the index compares keys ~20 times per lookup. Past 16 bytes
+ * the native compare wins again (measured with 8- and 36-byte keys).
+ */
 export function compareKeys(a: Uint8Array, b: Uint8Array): number {
-  return Buffer.compare(a, b);
+  const n = Math.min(a.length, b.length);
+  if (n > 16) return Buffer.compare(a, b);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 /** Whether `key` falls in the range; the watch layer matches events with this. */

@@ -19,10 +19,13 @@ export class AppliedState {
     const db = await StateDb.open(path);
     const store = new KvStore({ backend: db.mvcc });
     const lessor = new Lessor({ clock: { now: () => performance.now() }, minTtlSeconds: minLeaseTtlSeconds(cfg.heartbeatInterval, cfg.electionTimeout) });
-    lessor.restore(db.leases.list());
-    // Which keys hang on which lease is not stored twice: it is read back from the keys themselves.
-    const all = store.range(Buffer.from([0]), Buffer.from([0]));
-    for (const kv of all.kvs) if (kv.lease !== 0n) lessor.restoreAttachment(kv.lease, kv.key);
+    const leases = db.leases.list();
+    lessor.restore(leases);
+    if (leases.length > 0) {
+      // Which keys hang on which lease is not stored twice: it is read back from the keys themselves.
+      const all = store.range(Buffer.from([0]), Buffer.from([0]));
+      for (const kv of all.kvs) if (kv.lease !== 0n) lessor.restoreAttachment(kv.lease, kv.key);
+    }
     return new AppliedState(db, store, lessor, new Applier(store, lessor, db, hooks, logger));
   }
 

@@ -174,9 +174,10 @@ export class Member {
     };
     // First the data a new member starts from (state DB, then Raft log, so a crash in between is a fresh start
     // again), then the member over it: Raft reads its configuration from the log when the member is built.
-    const setup = await AppliedState.open(dbPath, cfg, nullHooks(), logger);
+    // Opened once (loading it is most of a restart): the applier reaches the member through forwarding hooks.
+    const state = await AppliedState.open(dbPath, cfg, forwardingHooks(() => member), logger);
     if (fresh) {
-      const db = setup.db;
+      const db = state.db;
       for (const m of cfg.initialCluster) db.members.put({ id: m.id, name: m.name, peerURLs: m.peerUrls, clientURLs: [], isLearner: false });
       db.meta.set('clusterToken', cfg.initialClusterToken);
       if (joining) {
@@ -192,12 +193,11 @@ export class Member {
         logger.info({ cluster: hexId(placeholderCluster), members: cfg.initialCluster.map((m) => `${m.name}=${hexId(m.id)}`) }, 'bootstrapped a new cluster member');
       }
     }
-    const known = setup.db.meta.get('clusterId');
+    const known = state.db.meta.get('clusterId');
     const clusterId = known === undefined ? 0n : BigInt(known as bigint | number);
-    if (!fresh) logger.info({ cluster: hexId(clusterId), consistentIndex: setup.db.meta.consistentIndex, lastIndex: log.lastIndex() }, 'restarting member from its data');
-    await setup.close();
+    if (!fresh) logger.info({ cluster: hexId(clusterId), consistentIndex: state.db.meta.consistentIndex, lastIndex: log.lastIndex() }, 'restarting member from its data');
     member = new Member(cfg, log, transportFor(clusterId), logger, dbPath);
-    member.state = await AppliedState.open(dbPath, cfg, member.applierHooks(), logger);
+    member.state = state;
     member.watches.reset(member.state.store);
     for (const m of member.state.db.members.list()) if (Number(m.id) !== cfg.memberId && m.peerURLs[0]) member.transport.addPeer(Number(m.id), m.peerURLs[0]);
     await member.transport.start();
@@ -209,7 +209,8 @@ export class Member {
     return member;
   }
 
-  private applierHooks(): ApplierHooks {
+  /** What the applier tells this member (used through forwardingHooks at start). */
+  applierHooks(): ApplierHooks {
     return {
       applied: (id, result) => this.settle(id, result),
       events: (rev, events) => this.watches.notify(rev, events),
@@ -520,7 +521,15 @@ async function discoverExistingCluster(cfg: StoreConfig, logger: Logger): Promis
   }
 }
 
-function nullHooks(): ApplierHooks {
-  const none = () => undefined;
-  return { applied: none, events: none, confChange: none, leaderEntryApplied: none, peerUrlsChanged: none };
+/** Hooks that reach the member once it exists; before that (while the data is being set up) nothing listens. */
+function forwardingHooks(member: () => Member | undefined): ApplierHooks {
+  let hooks: ApplierHooks | undefined;
+  const to = () => (hooks ??= member()?.applierHooks());
+  return {
+    applied: (id, result) => to()?.applied(id, result),
+    events: (rev, events) => to()?.events(rev, events),
+    confChange: (e, replayed) => to()?.confChange(e, replayed),
+    leaderEntryApplied: (term) => to()?.leaderEntryApplied(term),
+    peerUrlsChanged: (id, urls) => to()?.peerUrlsChanged(id, urls),
+  };
 }

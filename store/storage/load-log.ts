@@ -1,6 +1,7 @@
 // Reading a member's whole Raft log database into memory at open. Everything stored is checked here, once:
 // a log that is not contiguous from its start, or a value that does not decode, stops the member before the
 // core sees it.
+import { scanChunks } from './scan-chunks.js';
 import type { Level } from 'level';
 import type { Entry, HardState, Snapshot } from '../raft/types.js';
 import { emptySnapshot } from '../raft/types.js';
@@ -51,21 +52,14 @@ async function checkFormatVersion(db: RaftLogDb): Promise<void> {
 async function loadEntries(db: RaftLogDb, start: EntryId): Promise<Entry[]> {
   const entries: Entry[] = [];
   let expected = start.index + 1;
-  const iterator = db.iterator(allEntryKeys());
-  try {
-    // Pages of entries rather than one await per entry: a restart loads the whole log, and this is its loop.
-    for (let page = await iterator.nextv(LOAD_PAGE); page.length > 0; page = await iterator.nextv(LOAD_PAGE)) {
-      for (const [key, value] of page) {
-        const index = entryIndexOfKey(key);
-        if (index !== expected) throw new Error(`log entry ${index} found where ${expected} was expected (log start ${start.index})`);
-        const e = decodeEntry(value);
-        if (e.index !== index) throw new Error(`log entry stored under index ${index} says it is ${e.index}`);
-        entries.push(e);
-        expected++;
-      }
-    }
-  } finally {
-    await iterator.close();
-  }
+  // Pages of entries rather than one await per entry: a restart loads the whole log, and this is its loop.
+  await scanChunks(db.iterator(allEntryKeys()), LOAD_PAGE, (key, value) => {
+    const index = entryIndexOfKey(key);
+    if (index !== expected) throw new Error(`log entry ${index} found where ${expected} was expected (log start ${start.index})`);
+    const e = decodeEntry(value);
+    if (e.index !== index) throw new Error(`log entry stored under index ${index} says it is ${e.index}`);
+    entries.push(e);
+    expected++;
+  });
   return entries;
 }

@@ -118,3 +118,12 @@ function put(key: Buffer, value: Buffer): LogWrite {
 function termOrVoteChanged(before: HardState, after: HardState): boolean {
   return before.term !== after.term || before.vote !== after.vote;
 }
+
+/** The write that stores `hs`, for a hard state kept in memory until a later batch carries it. */
+export function hardStateWrite(hs: HardState): LogWrite {
+  return put(HARD_STATE_KEY, encodeHardState(hs));
+}
+
+export function writesHardState(update: LogUpdate): boolean {
+  return update.writes.some((w) => w.type === 'put' && w.key.equals(HARD_STATE_KEY));
+}

@@ -1,6 +1,7 @@
 // What the LevelDB log promises beyond the shared contract (storage-contract.test.ts): bytes come back as the
 // core's types, old suffixes really leave the disk, fsync exactly where Raft needs it, memory follows disk and
 // never leads it, writes in call order, and a database it cannot read is refused.
+import { cp } from 'node:fs/promises';
 import { Level } from 'level';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ErrSnapOutOfDate } from '../raft/errors.js';
@@ -137,9 +138,28 @@ describe('fsync', () => {
     expect(await syncFlagsOf((s) => s.compact(2))).toEqual([true]);
   });
 
-  it('does not sync a commit-only change, and writes nothing for an empty Ready', async () => {
-    expect(await syncFlagsOf((s) => s.save({ entries: [], hardState: { term: 1, vote: 1, commit: 3 } }))).toEqual([false]);
+  it('writes nothing for a commit-only change or an empty Ready', async () => {
+    expect(await syncFlagsOf((s) => s.save({ entries: [], hardState: { term: 1, vote: 1, commit: 3 } }))).toEqual([]);
     expect(await syncFlagsOf((s) => s.save({ entries: [] }))).toEqual([]);
+  });
+
+  it('a commit index kept in memory reaches disk with the next write, or at close', async () => {
+    const first = `${path}-carry`;
+    let store = await RaftLogStore.open(first);
+    await store.save({ entries: run(1, 3, 1), hardState: { term: 1, vote: 1, commit: 1 } });
+    await store.save({ entries: [], hardState: { term: 1, vote: 1, commit: 2 } });
+    expect(store.initialState().hardState.commit).toBe(2);
+    await store.save({ entries: run(4, 4, 1) }); // carries commit 2
+    const copy = `${path}-carry-copy`;
+    await cp(first, copy, { recursive: true }); // a crash now: what is on disk
+    await store.save({ entries: [], hardState: { term: 1, vote: 1, commit: 4 } });
+    await store.close();
+    const crashed = await RaftLogStore.open(copy);
+    expect(crashed.initialState().hardState).toEqual({ term: 1, vote: 1, commit: 2 });
+    await crashed.close();
+    store = await RaftLogStore.open(first);
+    expect(store.initialState().hardState).toEqual({ term: 1, vote: 1, commit: 4 });
+    await store.close();
   });
 });
 

@@ -18,7 +18,7 @@ import type { InitialState } from '../raft/storage.js';
 import type { ConfState, Entry, Snapshot } from '../raft/types.js';
 import { RaftLogOpenError } from './errors.js';
 import { LogCache } from './log-cache.js';
-import { planCompact, planCreateSnapshot, planSave, type LogUpdate } from './log-update.js';
+import { hardStateWrite, planCompact, planCreateSnapshot, planSave, writesHardState, type LogUpdate } from './log-update.js';
 import { loadLog, type RaftLogDb } from './load-log.js';
 import { MEMBER_ID_KEY } from './log-keys.js';
 import type { PersistentLog, ReadyToPersist } from './persistent-log.js';
@@ -26,6 +26,8 @@ import type { PersistentLog, ReadyToPersist } from './persistent-log.js';
 export class RaftLogStore implements PersistentLog {
   /** The last write queued; the next one starts after it settles. */
   private writeQueue: Promise<unknown> = Promise.resolve();
+  /** The cached hard state has a commit index newer than the one on disk (see save). */
+  private hardStateUnwritten = false;
 
   private constructor(
     private readonly db: RaftLogDb,
@@ -101,7 +103,16 @@ export class RaftLogStore implements PersistentLog {
 
   save(rd: ReadyToPersist): Promise<void> {
     return this.serialized(async () => {
-      await this.write(planSave(this.cache, rd));
+      const update = planSave(this.cache, rd);
+      if (!update.mustSync) {
+        // Only the commit index moved (etcd does not sync it either): keep it in memory and let the next write
+        // carry it. A write per commit cost every member a thread-pool round trip per Ready; after a crash the
+        // index is learnt again from the leader, and whatever the state DB applied past it is skipped on replay.
+        update.applyToCache();
+        this.hardStateUnwritten = true;
+        return;
+      }
+      await this.write(update);
     });
   }
 
@@ -119,18 +130,23 @@ export class RaftLogStore implements PersistentLog {
     });
   }
 
-  /** Close the database once queued writes have settled. Reads keep answering from memory. */
+  /** Close the database once queued writes (and a commit index not yet written) have settled. Reads keep answering from memory. */
   close(): Promise<void> {
-    return this.serialized(() => this.db.close());
+    return this.serialized(async () => {
+      if (this.hardStateUnwritten) await this.write({ writes: [], mustSync: false, applyToCache: () => undefined });
+      await this.db.close();
+    });
   }
 
   private async write(update: LogUpdate): Promise<void> {
-    if (update.writes.length > 0) {
+    const carry = this.hardStateUnwritten && !writesHardState(update);
+    const writes = carry ? [hardStateWrite(this.cache.currentHardState()), ...update.writes] : update.writes;
+    if (writes.length > 0) {
       // A chained batch rather than db.batch(array): abstract-level checks and copies every operation of the
       // array form in JS, which made a 100-entry save several times slower when measured.
       const batch = this.db.batch();
       try {
-        for (const w of update.writes) {
+        for (const w of writes) {
           if (w.type === 'put') batch.put(w.key, w.value);
           else batch.del(w.key);
         }
@@ -141,6 +157,7 @@ export class RaftLogStore implements PersistentLog {
       }
     }
     update.applyToCache();
+    this.hardStateUnwritten = false;
   }
 
   private serialized<T>(op: () => Promise<T>): Promise<T> {
