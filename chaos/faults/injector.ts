@@ -203,13 +203,17 @@ export class FaultInjector {
     const exitsBefore = member.unexpectedExits;
     const record = this.start('failpoint', [member], fault, ` (${member.name})`);
     await failpoints.arm(member.name, fault.name, fault.term);
+    const until0 = Date.now();
     let windowLeft = step.durationMs;
     if (fault.name === 'raftBeforeApplySnap') {
-      const cutFor = Math.floor(step.durationMs / 2);
+      // Cut off until the leader's log has moved far enough past the follower that it must have compacted what
+      // the follower lacks (snapshot count plus the entries kept for catch-up, with margin), however slowly the
+      // workload writes on a loaded machine; at most the window less a second for the install itself.
+      const cutUntil = Date.now() + Math.max(step.durationMs - 1_000, step.durationMs / 2);
       this.context.network.isolate(member.name);
-      await wait(this.context, cutFor);
+      while (Date.now() < cutUntil && !this.context.stopped() && !(await this.leaderIsAhead(member, 200))) await sleep(100);
       this.context.network.heal();
-      windowLeft -= cutFor;
+      windowLeft = Math.max(1_000, until0 + step.durationMs - Date.now());
     }
     const until = Date.now() + windowLeft;
     // A compaction failpoint needs a compaction: the workload compacts only now and then, so the harness asks for
@@ -233,6 +237,24 @@ export class FaultInjector {
     }
     this.healed(record);
     if (!member.running) await member.restart();
+  }
+
+  /** Whether the leader's Raft index is more than `entries` past `member`'s (both asked through their client ports). */
+  private async leaderIsAhead(member: Member, entries: number): Promise<boolean> {
+    const raftIndex = async (m: Member) => {
+      const clients = connect(m.endpoint);
+      try {
+        return Number((await unaryWithin(1_000, clients.maintenance, clients.maintenance.Status, {})).raftIndex);
+      } finally {
+        clients.close();
+      }
+    };
+    try {
+      const leader = await this.context.cluster.leader(1_000);
+      return (await raftIndex(leader)) - (await raftIndex(member)) > entries;
+    } catch {
+      return false;
+    }
   }
 
   /** Compacts a few revisions behind the newest, through `member`'s client port. */
