@@ -7,6 +7,7 @@ import { normaliseEtcdArgs, storeCommand } from './store-command.js';
 import { chaosCommand } from './chaos-command.js';
 import { benchCommand } from './bench-command.js';
 import { upCommand } from './up-command.js';
+import { apiserverCommand } from './apiserver-command.js';
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -41,6 +42,8 @@ program
 program.addCommand(storeCommand());
 
 program.addCommand(upCommand());
+
+program.addCommand(apiserverCommand());
 
 program.addCommand(chaosCommand());
 

@@ -63,6 +63,42 @@ async function waitHealthy(members: LocalMember[], deadlineMs: number): Promise<
   }
 }
 
+async function waitReady(url: string, deadlineMs: number): Promise<void> {
+  while (Date.now() < deadlineMs) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the apiserver did not become ready at ${url} in time`);
+}
+
+/** A kubeconfig for the local apiserver (plain HTTP on loopback, no credentials). */
+export function kubeconfigFor(server: string): string {
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    'clusters:',
+    '- name: yawl',
+    '  cluster:',
+    `    server: ${server}`,
+    'contexts:',
+    '- name: yawl',
+    '  context:',
+    '    cluster: yawl',
+    '    user: yawl',
+    '    namespace: default',
+    'current-context: yawl',
+    'users:',
+    '- name: yawl',
+    '  user: {}',
+    '',
+  ].join('\n');
+}
+
 function localMembers(clientPorts: string, peerPorts: string): LocalMember[] {
   const parse = (flag: string, v: string) => {
     const ports = v.split(',').map((x) => Number(x.trim()));
@@ -78,12 +114,13 @@ function localMembers(clientPorts: string, peerPorts: string): LocalMember[] {
 
 export function upCommand(): Command {
   return new Command('up')
-    .description('start a whole local cluster on embedded defaults (today: a 3-member store), data under .yawl/')
+    .description('start a whole local cluster on embedded defaults (today: a 3-member store and the apiserver), data under .yawl/')
     .option('--store-only', 'start only the store members')
     .option('--dir <path>', 'where runtime data lives', '.yawl')
     .option('--client-ports <ports>', 'three client ports, comma-separated', '2379,22379,32379')
     .option('--peer-ports <ports>', 'three peer ports, comma-separated', '12380,22380,32380')
-    .action(async (opts: { storeOnly?: boolean; dir: string; clientPorts: string; peerPorts: string }) => {
+    .option('--apiserver-port <port>', 'the apiserver port', '6443')
+    .action(async (opts: { storeOnly?: boolean; dir: string; clientPorts: string; peerPorts: string; apiserverPort: string }) => {
       const members = localMembers(opts.clientPorts, opts.peerPorts);
       const root = resolve(opts.dir);
       const dataRoot = join(root, 'store');
@@ -95,7 +132,7 @@ export function upCommand(): Command {
       const stopAll = async (code: number) => {
         if (stopping) return;
         stopping = true;
-        console.log('stopping the store members...');
+        console.log('stopping...');
         await Promise.all(
           children.map(
             (c) =>
@@ -140,7 +177,33 @@ export function upCommand(): Command {
       console.log(`yawl store is up: 3 members, data under ${dataRoot}, logs under ${logRoot}`);
       console.log(`endpoints: ${endpoints}  (also in ${join(root, 'endpoints')})`);
       console.log(`try: etcdctl --endpoints=${endpoints} put hello world`);
-      if (!opts.storeOnly) console.log('the control plane (apiserver, controllers, scheduler, agents) is not built yet: only the store runs.');
-      console.log('Ctrl-C stops the members cleanly; run again and they find their data.');
+      if (!opts.storeOnly) {
+        const port = Number(opts.apiserverPort);
+        const log = createWriteStream(join(logRoot, 'apiserver.log'), { flags: 'a' });
+        const args = [CLI, 'apiserver', `--etcd-servers=${members.map((m) => `http://127.0.0.1:${m.client}`).join(',')}`, '--bind-address=127.0.0.1', `--port=${port}`];
+        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout!.pipe(log);
+        child.stderr!.pipe(log);
+        child.once('exit', (code, signal) => {
+          if (!stopping) {
+            console.error(`the apiserver exited (${signal ?? `status ${code}`}); its log: ${join(logRoot, 'apiserver.log')}`);
+            void stopAll(1);
+          }
+        });
+        children.unshift(child); // stopped first
+        try {
+          await waitReady(`http://127.0.0.1:${port}/readyz`, Date.now() + 30_000);
+        } catch (e) {
+          console.error(`${(e as Error).message}; see ${join(logRoot, 'apiserver.log')}`);
+          await stopAll(1);
+          return;
+        }
+        const kubeconfig = join(root, 'kubeconfig');
+        await writeFile(kubeconfig, kubeconfigFor(`http://127.0.0.1:${port}`));
+        console.log(`apiserver on http://127.0.0.1:${port}; kubeconfig: ${kubeconfig}`);
+        console.log(`try: KUBECONFIG=${kubeconfig} kubectl get namespaces`);
+        console.log('controllers, scheduler and agents are not built yet.');
+      }
+      console.log('Ctrl-C stops everything cleanly; run again and it finds its data.');
     });
 }
