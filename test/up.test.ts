@@ -11,13 +11,15 @@ const CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
 const haveEtcdctl = spawnSync('etcdctl', ['version']).status === 0;
 const built = existsSync(CLI);
 
-function startUp(dir: string, clientPorts: number[], peerPorts: number[]): { child: ChildProcess; output: () => string; ready: Promise<void> } {
-  const child = spawn(process.execPath, [CLI, 'up', '--store-only', '--dir', dir, '--client-ports', clientPorts.join(','), '--peer-ports', peerPorts.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startUp(dir: string, clientPorts: number[], peerPorts: number[], apiserverPort?: number): { child: ChildProcess; output: () => string; ready: Promise<void> } {
+  const mode = apiserverPort === undefined ? ['--store-only'] : ['--apiserver-port', String(apiserverPort)];
+  const child = spawn(process.execPath, [CLI, 'up', ...mode, '--dir', dir, '--client-ports', clientPorts.join(','), '--peer-ports', peerPorts.join(',')], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  const readyLine = apiserverPort === undefined ? 'yawl store is up' : 'kubeconfig:';
   const ready = new Promise<void>((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
-      if (out.includes('yawl store is up')) resolve();
+      if (out.includes(readyLine)) resolve();
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
@@ -69,5 +71,35 @@ describe.skipIf(!haveEtcdctl || !built)('yawl up --store-only', () => {
     expect(etcdctl(endpoints, 'get', 'greeting', '--print-value-only').out).toBe('hello');
     second.child.kill('SIGINT');
     expect(await stopped(second.child)).toBe(0);
+  });
+});
+
+const haveKubectl = spawnSync('kubectl', ['version', '--client']).status === 0;
+if (!haveKubectl) console.warn('test/up.test.ts: the kubectl part SKIPPED: kubectl is not on the PATH');
+
+describe.skipIf(!haveEtcdctl || !built || !haveKubectl)('yawl up', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yawl-up-api-'));
+  const started: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of started) if (c.exitCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts the store and the apiserver, writes a kubeconfig kubectl uses, and stops both on SIGINT', async () => {
+    const ports = await freePorts(7);
+    const up = startUp(dir, ports.slice(0, 3), ports.slice(3, 6), ports[6]);
+    started.push(up.child);
+    await up.ready;
+    const kubeconfig = join(dir, 'kubeconfig');
+    expect(readFileSync(kubeconfig, 'utf8')).toContain(`server: http://127.0.0.1:${ports[6]}`);
+    const r = spawnSync('kubectl', ['get', 'namespaces', '-o', 'name', `--cache-dir=${join(dir, 'kube-cache')}`], { encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 30_000 });
+    expect(r.stdout.trim().split('\n').sort()).toEqual(['namespace/default', 'namespace/kube-node-lease', 'namespace/kube-public', 'namespace/kube-system']);
+    up.child.kill('SIGINT');
+    expect(await stopped(up.child)).toBe(0);
+    const gone = await fetch(`http://127.0.0.1:${ports[6]}/readyz`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    expect(gone).toBe('refused');
   });
 });
