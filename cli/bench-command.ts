@@ -304,5 +304,22 @@ export function benchCommand(): Command {
     });
     bench.addCommand(cmd);
   }
+  bench.addCommand(
+    exitCodes(new Command('apiserver'))
+      .description('load-test a Kubernetes-style apiserver: create, get and list pods, and fan one change out to many watchers')
+      .option('--server <url>', 'the apiserver', 'http://127.0.0.1:6443')
+      .option('--namespace <name>', 'namespace to create and use (deleted at the end)', 'yawl-bench')
+      .option('--pods <n>', 'pods to create', wholeNumber('--pods', 1), 10_000)
+      .option('--clients <n>', 'concurrent requests', wholeNumber('--clients', 1), 50)
+      .option('--lists <n>', 'how many times to list every pod', wholeNumber('--lists', 1), 20)
+      .option('--watchers <n>', 'watchers for the fan-out phase', wholeNumber('--watchers', 0), 1000)
+      .option('--json', 'print the results as JSON')
+      .action(async (opts: { server: string; namespace: string; pods: number; clients: number; lists: number; watchers: number; json?: boolean }) => {
+        const { runApiBench, renderApiBench } = await import('../bench/apiserver.js');
+        const results = await runApiBench({ ...opts, json: opts.json === true });
+        console.log(opts.json ? JSON.stringify(results, null, 2) : renderApiBench(results));
+        process.exitCode = results.some((r) => r.errors === r.requests) ? 1 : 0;
+      }),
+  );
   return bench;
 }
