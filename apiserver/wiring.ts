@@ -2,7 +2,9 @@
 // interfaces the registry and the HTTP edge take.
 import { apiVersionOf, RESOURCES, type ResourceInfo } from '../api/k8s/resources.js';
 import type { NonResourceResponse } from './http/server.js';
-import { errors } from './http/status.js';
+import { mergeSchemaFor } from './merge-keys.js';
+import { openApiV3 } from './openapi-min.js';
+import { applyPatch } from './patch/index.js';
 import type { KubeObject } from './registry/object-store.js';
 import type { TypeSystem } from './registry/registry.js';
 
@@ -11,21 +13,8 @@ export function typeSystem(): TypeSystem {
     applyDefaults: () => undefined,
     validate: () => [],
     unknownFields: () => [],
-    applyPatch: (contentType, original, patch) => {
-      if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') return mergePatch(original, patch);
-      throw errors.unsupportedMediaType(contentType);
-    },
+    applyPatch: (contentType, original, patch) => applyPatch(contentType, original, patch, mergeSchemaFor(String(original.apiVersion), String(original.kind))),
   };
-}
-
-function mergePatch(target: unknown, patch: unknown): unknown {
-  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === null) delete out[k];
-    else out[k] = mergePatch(out[k], v);
-  }
-  return out;
 }
 
 export function predicateFor(_info: ResourceInfo, labelSelector: string | null, fieldSelector: string | null): ((obj: KubeObject) => boolean) | undefined {
@@ -48,6 +37,7 @@ export function tableFor(_info: ResourceInfo, objects: KubeObject[], listMeta: R
 }
 
 export function nonResourceHandler(path: string): NonResourceResponse | undefined {
+  if (path.startsWith('/openapi/v3')) return openApiV3(path);
   if (path === '/version') return { status: 200, body: { major: '1', minor: '32', gitVersion: 'v1.32.0-yawl', platform: `${process.platform}/${process.arch}` } };
   if (path === '/api') return { status: 200, body: { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '' }] } };
   const groups = [...new Set(RESOURCES.filter((r) => r.group !== '').map((r) => apiVersionOf(r)))];
