@@ -2,17 +2,20 @@
 // interfaces the registry and the HTTP edge take.
 import { apiVersionOf, RESOURCES, type ResourceInfo } from '../api/k8s/resources.js';
 import type { NonResourceResponse } from './http/server.js';
+import { applyDefaults } from './defaults-min.js';
 import { mergeSchemaFor } from './merge-keys.js';
+import { unknownTopLevelFields, validate } from './validation-min.js';
 import { openApiV3 } from './openapi-min.js';
+export { tableFor } from './tables-min.js';
 import { applyPatch } from './patch/index.js';
 import type { KubeObject } from './registry/object-store.js';
 import type { TypeSystem } from './registry/registry.js';
 
 export function typeSystem(): TypeSystem {
   return {
-    applyDefaults: () => undefined,
-    validate: () => [],
-    unknownFields: () => [],
+    applyDefaults,
+    validate,
+    unknownFields: unknownTopLevelFields,
     applyPatch: (contentType, original, patch) => applyPatch(contentType, original, patch, mergeSchemaFor(String(original.apiVersion), String(original.kind))),
   };
 }
@@ -24,16 +27,6 @@ export function predicateFor(_info: ResourceInfo, labelSelector: string | null, 
   return (obj) =>
     labels.every(([k, v]) => obj.metadata.labels?.[k!] === v) &&
     fields.every(([k, v]) => (k === 'metadata.name' ? obj.metadata.name : k === 'metadata.namespace' ? obj.metadata.namespace : undefined) === v);
-}
-
-export function tableFor(_info: ResourceInfo, objects: KubeObject[], listMeta: Record<string, unknown>): Record<string, unknown> {
-  return {
-    kind: 'Table',
-    apiVersion: 'meta.k8s.io/v1',
-    metadata: listMeta,
-    columnDefinitions: [{ name: 'Name', type: 'string', format: 'name', description: 'Name', priority: 0 }],
-    rows: objects.map((o) => ({ cells: [o.metadata.name], object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata } })),
-  };
 }
 
 export function nonResourceHandler(path: string): NonResourceResponse | undefined {

@@ -2,6 +2,7 @@
 // object. Anything else is a clear 4xx Status and nothing is written.
 import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { decodeKubernetesProtobuf, PROTOBUF_CONTENT_TYPE, ProtobufDecodeError } from '../protobuf/index.js';
 import { errors } from './status.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -36,6 +37,15 @@ const YAML_TYPES = new Set(['application/yaml', 'application/x-yaml', 'text/yaml
 /** Parses a body as its Content-Type says; a malformed one is a 400 that says where it broke. */
 export function parseBody(raw: Buffer, contentType: string | undefined): unknown {
   const type = mediaType(contentType);
+  if (type === PROTOBUF_CONTENT_TYPE) {
+    // kubectl's typed commands (create namespace, create configmap, ...) send Kubernetes protobuf.
+    try {
+      return decodeKubernetesProtobuf(raw);
+    } catch (e) {
+      if (e instanceof ProtobufDecodeError) throw errors.badRequest(`error decoding protobuf: ${e.message}`);
+      throw e;
+    }
+  }
   const text = raw.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty: an object is required');
   if (JSON_TYPES.has(type)) {

@@ -45,7 +45,8 @@ export function parseRequest(method: string, path: string, query: URLSearchParam
   let namespace: string | undefined;
   // namespaces/{ns}/{resource}/… addresses an object inside a namespace; namespaces/{name}[/status|/finalize]
   // is the Namespace itself.
-  if (segments[0] === 'namespaces' && segments.length >= 3) {
+  const namespaceSubresource = segments.length === 3 && (segments[2] === 'status' || segments[2] === 'finalize');
+  if (segments[0] === 'namespaces' && segments.length >= 3 && !namespaceSubresource) {
     namespace = segments[1];
     segments = segments.slice(2);
   }
