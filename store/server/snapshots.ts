@@ -4,7 +4,7 @@
 // the leader's log is sent the leader's state DB, streamed in checksummed chunks, staged beside its own DB, and
 // swapped in when Raft hands it the snapshot to apply.
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StateDb } from '../backend/state-db.js';
 import { failpoint, failpointsActive } from '../failpoints/registry.js';
@@ -16,6 +16,9 @@ import type { Member } from './member.js';
 export const DEFAULT_SNAPSHOT_CATCHUP_ENTRIES = 5000;
 
 const EMPTY = new Uint8Array(0);
+
+/** Names each received snapshot copy's own staging path. */
+let receivedCopies = 0;
 
 function stagingPath(dbPath: string, meta: Snapshot['metadata']): string {
   return `${dbPath}.incoming-${meta.index}-${meta.term}`;
@@ -75,9 +78,23 @@ export class SnapshotKeeper {
         const m = member();
         if (!m) throw new Error('member not started');
         const target = stagingPath(m.dbPath, msg.snapshot.metadata);
-        await rm(target, { recursive: true, force: true });
-        const got = await importStateSnapshot(chunks, target);
-        m.logger.info({ index: msg.snapshot.metadata.index, consistentIndex: got.consistentIndex }, 'received state snapshot');
+        // A leader may send the same snapshot again (a retried stream) while Raft is already installing the copy
+        // staged first: each copy lands in a path of its own and only the first becomes the staged state, so a
+        // duplicate never removes or overwrites what an install is moving into place.
+        const part = `${target}.part-${++receivedCopies}`;
+        try {
+          const got = await importStateSnapshot(chunks, part);
+          if (existsSync(target)) {
+            m.logger.info({ index: msg.snapshot.metadata.index }, 'received a state snapshot already staged; dropping the copy');
+            await rm(part, { recursive: true, force: true });
+            return;
+          }
+          await rename(part, target);
+          m.logger.info({ index: msg.snapshot.metadata.index, consistentIndex: got.consistentIndex }, 'received state snapshot');
+        } catch (e) {
+          await rm(part, { recursive: true, force: true });
+          throw e;
+        }
       },
     };
   }
