@@ -48,7 +48,11 @@ export function maintenanceService(member: Member, logger: Logger): ServiceImple
       return { header: member.header(member.store.currentRevision), hash: crc32c(h) };
     }),
     Alarm: unary('Alarm', async (req) => {
-      if (req.action === 'GET') return { header: member.header(member.store.currentRevision), alarms: alarmMembers() };
+      if (req.action === 'GET') {
+        // etcd answers alarm requests through Raft, GET included: a linearizable read point gives the same view.
+        await member.linearizableBarrier();
+        return { header: member.header(member.store.currentRevision), alarms: alarmMembers() };
+      }
       const before = alarmMembers();
       await member.propose({ kind: 'alarm', req });
       if (req.action === 'ACTIVATE') return { header: member.header(member.store.currentRevision), alarms: [{ memberID: req.memberID, alarm: req.alarm }] };

@@ -410,7 +410,9 @@ export class Member {
       // compaction and revokes still pass so that space can be reclaimed.
       const quota = this.cfg.quotaBackendBytes > 0 ? this.cfg.quotaBackendBytes : DEFAULT_QUOTA_BYTES;
       if (this.db.sizeBytes() + data.byteLength > quota) {
-        void this.propose({ kind: 'alarm', req: { action: 'ACTIVATE', memberID: BigInt(this.id), alarm: 'NOSPACE' } }).catch(() => undefined);
+        // As etcd's quota check: the alarm is raised through Raft and applied here before the client hears
+        // NOSPACE, so an `alarm list` after the refusal finds it.
+        await this.propose({ kind: 'alarm', req: { action: 'ACTIVATE', memberID: BigInt(this.id), alarm: 'NOSPACE' } }).catch(() => undefined);
         throw EtcdError.noSpace();
       }
     }
