@@ -99,6 +99,10 @@ describe.each(targets)('kubectl against yawl apiserver on %s', (kind) => {
     expect(yaml).toMatch(/greeting: hello/);
     expect(api.kubectlOk(['get', 'deploy,svc,cm', '-n', ns, '-l', 'app=web', '-o', 'name']).trim().split('\n')).toEqual(['deployment.apps/web']);
     expect(api.kubectlOk(['get', 'cm', '-n', ns, '--field-selector', 'metadata.name=web-config', '-o', 'name']).trim()).toBe('configmap/web-config');
+    expect(api.kubectlOk(['get', 'deploy', '-n', ns, '-l', 'app in (web,other),!missing', '-o', 'name']).trim()).toBe('deployment.apps/web');
+    expect(api.kubectlOk(['get', 'deploy', '-n', ns, '-l', 'app notin (web)', '-o', 'name']).trim()).toBe('');
+    const badSelector = api.kubectl(['get', 'cm', '-n', ns, '--field-selector', 'data.x=y']);
+    expect(badSelector.stderr).toContain('is not a known field selector');
   });
 
   it('applies a changed manifest as a three-way strategic merge', () => {
