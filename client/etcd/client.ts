@@ -144,6 +144,10 @@ export class EtcdClient {
   private async unary<Req, Res>(method: (c: KvClient) => UnaryClientMethod<Req, Res>, request: Req, idempotent: boolean): Promise<Res> {
     const deadline = Date.now() + this.requestTimeoutMs;
     let failures = 0;
+    // When every endpoint is down, the last attempt may run into the deadline while connecting; what the
+    // caller needs to hear is that etcd is unreachable, not that one attempt was slow.
+    let unreachable: EtcdUnavailableError | undefined;
+    const giveUp = (error: unknown) => (unreachable && !(error instanceof EtcdUnavailableError) ? unreachable : error);
     for (;;) {
       if (this.closed) throw new EtcdUnavailableError('etcd client is closed', undefined, true);
       const index = this.preferred;
@@ -157,13 +161,15 @@ export class EtcdClient {
         // The next call goes elsewhere, whether or not this one may be retried.
         if (this.preferred === index) this.preferred = (index + 1) % this.endpoints.length;
         const retryable = idempotent || (error instanceof EtcdUnavailableError && error.neverSent);
+        if (error instanceof EtcdUnavailableError) unreachable = error;
         failures++;
-        if (!retryable || Date.now() >= deadline) throw error;
+        if (!retryable) throw error;
+        if (Date.now() >= deadline) throw giveUp(error);
         // Every endpoint failed once in this round: back off before the next round.
         if (failures % this.endpoints.length === 0) {
           await sleep(Math.min(50 * 2 ** (failures / this.endpoints.length), 1_000, Math.max(0, deadline - Date.now())));
         }
-        if (Date.now() >= deadline) throw error;
+        if (Date.now() >= deadline) throw giveUp(error);
       }
     }
   }
