@@ -3,24 +3,13 @@
 // resourceVersion an object carries is its key's mod_revision. Values are JSON without metadata.resourceVersion.
 import * as grpc from '@grpc/grpc-js';
 import { KVClient, WatchClient, type KeyValue, type UnaryClientMethod } from '../../api/etcd/index.js';
+import { prefixEnd } from '../../client/etcd/index.js';
 import { errors } from '../http/status.js';
 import { StoreAlreadyExists, StoreConflict, StoreExpired, type KubeObject, type ListOptions, type ListResult, type ObjectStore, type Preconditions, type TryUpdate, type WatchEvent, type WatchOptions } from './object-store.js';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 /** Retries of a guaranteed update that keeps losing races before it gives up with a 409. */
 const MAX_UPDATE_ATTEMPTS = 16;
-
-export function prefixEnd(prefix: string): Buffer {
-  const b = Buffer.from(prefix);
-  for (let i = b.length - 1; i >= 0; i--) {
-    if (b[i]! < 0xff) {
-      const end = Buffer.from(b.subarray(0, i + 1));
-      end[i]! += 1;
-      return end;
-    }
-  }
-  return Buffer.from([0]);
-}
 
 export function decodeObject(kv: KeyValue): KubeObject {
   const obj = JSON.parse(kv.value.toString('utf8')) as KubeObject;
